@@ -57,13 +57,13 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(duckdb_ddl(t))
     for ddl in _SYSTEM_DDL:
         con.execute(ddl)
-    if con.execute("SELECT count(*) FROM meta WHERE key = 'customer_salt'").fetchone() == (0,):
+    if con.execute("SELECT count(*) FROM meta WHERE key = 'customer_salt'").fetchall()[0] == (0,):
         con.execute("INSERT INTO meta VALUES ('customer_salt', ?)", [secrets.token_hex(16)])
 
 
 def customer_salt(con: duckdb.DuckDBPyConnection) -> str:
     """The workspace's secret salt for pseudonymous customer keys (kept in the warehouse, not the toml)."""
-    row = con.execute("SELECT value FROM meta WHERE key = 'customer_salt'").fetchone()
+    row = con.execute("SELECT value FROM meta WHERE key = 'customer_salt'").fetchall()[0]
     if row is None:
         raise WorkspaceError("the warehouse has no customer salt; run `supportops init` on the workspace")
     return str(row[0])
@@ -73,6 +73,6 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Row count of every canonical table and of the quarantine."""
     out: dict[str, int] = {}
     for name in (*TABLES, "quarantine"):
-        row = con.execute(f"SELECT count(*) FROM {name}").fetchone()
+        row = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0]
         out[name] = int(row[0]) if row else 0
     return out

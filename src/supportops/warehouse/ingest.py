@@ -196,8 +196,8 @@ def _sha256_in_background(path: Path) -> Callable[[], str]:
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> int:
-    row = con.execute(sql, params or []).fetchone()
-    return int(row[0]) if row and row[0] is not None else 0
+    rows = con.execute(sql, params or []).fetchall()
+    return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
 
 def _merge_table(
@@ -286,8 +286,8 @@ def _merge_table(
             f"""SELECT count(*) FILTER (WHERE t.{key} IS NULL),
                        count(*) FILTER (WHERE t.{key} IS NOT NULL AND {newer})
                 FROM {best} s LEFT JOIN {table.name} t ON s.{key} = t.{key}"""
-        ).fetchone()
-        accepted, replaced = (int(row[0]), int(row[1])) if row else (0, 0)
+        ).fetchall()[0]
+        accepted, replaced = int(row[0]), int(row[1])
         existing_dups = unique - accepted - replaced
         if replaced:
             con.execute(
@@ -362,12 +362,12 @@ def ingest_file(
         sha256 = digest()
         dst = con.execute(
             " + ".join(f"(SELECT coalesce(sum(_dst_gaps), 0) FROM {_stage_name(t)})" for t in tables) or "0"
-        ).fetchone()
+        ).fetchall()[0]
         folds = con.execute(
             " + ".join(f"(SELECT coalesce(sum(_dst_folds), 0) FROM {_stage_name(t)})" for t in tables) or "0"
-        ).fetchone()
-        gaps = int(dst[0]) + ctx.counters.dst_gaps if dst else ctx.counters.dst_gaps
-        fold_n = int(folds[0]) + ctx.counters.dst_folds if folds else ctx.counters.dst_folds
+        ).fetchall()[0]
+        gaps = int(dst[0]) + ctx.counters.dst_gaps
+        fold_n = int(folds[0]) + ctx.counters.dst_folds
         if progress:
             progress(None, "merging into the warehouse")
         results: dict[str, TableResult] = {}
