@@ -230,6 +230,9 @@ def stage_sql(
     if values.get("customer_key", "").startswith("nullif"):
         values["customer_key"] = f"left(md5({sql_literal(salt + '|')} || {values['customer_key']}), 16)"
     record = values["source_record_id"]
+    record_src = plan.sources.get("source_record_id")
+    if record_src is not None:
+        failures.insert(0, (f"({record} IS NULL)", "missing_required", record_src, "NULL"))
     key = _KEY_PREFIX_COLUMNS.get(table.name)
     if key:
         values[key] = f"({sql_literal(program_id + ':' + source_system + ':')} || {record})"

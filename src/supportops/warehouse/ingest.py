@@ -262,13 +262,13 @@ def _merge_table(
     )
     if dup_keys:
         con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE _best AS SELECT {cols} FROM {stage} s WHERE _reason IS NULL
+            f"""CREATE OR REPLACE TEMP TABLE _best_t AS SELECT {cols} FROM {stage} s WHERE _reason IS NULL
             QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY {version} DESC NULLS LAST, {rec} DESC) = 1"""
         )
-        best = "_best"
+        best = "_best_t"
     else:
-        con.execute(f"CREATE OR REPLACE TEMP VIEW _best AS SELECT {cols} FROM {stage} WHERE _reason IS NULL")
-        best = "_best"
+        con.execute(f"CREATE OR REPLACE TEMP VIEW _best_v AS SELECT {cols} FROM {stage} WHERE _reason IS NULL")
+        best = "_best_v"
     unique = _count(con, f"SELECT count(*) FROM {best}")
     in_file_duplicates = valid - unique
 
@@ -299,8 +299,8 @@ def _merge_table(
                 f"""INSERT INTO {table.name} SELECT {cols} FROM {best} s
                 WHERE NOT EXISTS (SELECT 1 FROM {table.name} t WHERE t.{key} = s.{key})"""
             )
-    con.execute("DROP VIEW IF EXISTS _best")
-    con.execute("DROP TABLE IF EXISTS _best")
+    con.execute("DROP VIEW IF EXISTS _best_v")
+    con.execute("DROP TABLE IF EXISTS _best_t")
     return TableResult(
         read=read,
         accepted=accepted,
