@@ -105,7 +105,13 @@ def _lines(fh: IO[str], array_keys: tuple[str, ...]) -> Iterator[JsonItem]:
             try:
                 value, end = decoder.raw_decode(text, pos)
             except json.JSONDecodeError as exc:
-                yield JsonItem(None, None, number, error=f"{exc.msg} (column {exc.colno})", raw=text[pos:].strip())
+                yield JsonItem(
+                    None,
+                    None,
+                    number,
+                    error=f"{exc.msg} at character {exc.pos - pos + 1} of the record",
+                    raw=text[pos:].strip(),
+                )
                 break
             yield from _expand(value, number, array_keys)
             pos = _WS.match(text, end).end()  # type: ignore[union-attr]
