@@ -208,18 +208,18 @@ def conversation_legs(conversation: Any, ctx: IngestContext) -> list[dict[str, A
         return [row]
 
     rows = []
-    for seq, (main, acd) in enumerate(legs, start=1):
+    for seq, (main, paired) in enumerate(legs, start=1):
         row = base(f"{conv_id}:{main.session_id}", seq, main.media_type)
-        enqueued = acd.start if acd else None
+        enqueued = paired.start if paired else None
         row["arrived_at"] = start if seq == 1 else (enqueued or main.start)
         if seq == 1 and start is not None and enqueued is not None:
             row["ivr_ms"] = round((enqueued - start).total_seconds() * 1000)
-        row["queue_id"] = (acd.queue_id if acd else None) or main.queue_id
-        q = acd.metrics if acd else {}
+        row["queue_id"] = (paired.queue_id if paired else None) or main.queue_id
+        q = paired.metrics if paired else {}
         if main.purpose == "agent":
             queue_ms = q.get("tAcd", q.get("tAnswered", main.metrics.get("tAnswered")))
-            if queue_ms is None and acd and acd.start and acd.end:
-                queue_ms = (acd.end - acd.start).total_seconds() * 1000
+            if queue_ms is None and paired and paired.start and paired.end:
+                queue_ms = (paired.end - paired.start).total_seconds() * 1000
             row.update(
                 agent_id=main.user_id,
                 answered_at=main.answered,
