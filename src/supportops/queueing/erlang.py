@@ -43,7 +43,10 @@ def _lgamma_remainder(n: Array) -> Array:
     nb = n[big]
     inv = 1.0 / nb
     inv2 = inv * inv
-    series = inv * (_STIRLING[0] + inv2 * (_STIRLING[1] + inv2 * (_STIRLING[2] + inv2 * (_STIRLING[3] + inv2 * _STIRLING[4]))))
+    series = np.zeros_like(nb)
+    for coef in reversed(_STIRLING):
+        series = coef + inv2 * series
+    series = inv * series
     out[big] = 0.5 * np.log(2.0 * np.pi * nb) + series
     ns = n[~big]
     with np.errstate(divide="ignore", invalid="ignore"):

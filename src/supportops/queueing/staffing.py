@@ -47,7 +47,7 @@ class Targets:
 
     def __post_init__(self) -> None:
         if self.service_level is not None and not 0.0 < self.service_level < 1.0:
-            raise InputError(f"service level target must be a fraction strictly between 0 and 1, got {self.service_level}")
+            raise InputError(f"service level target must be a fraction in (0, 1), got {self.service_level}")
         if not (math.isfinite(self.threshold) and self.threshold >= 0.0):
             raise InputError(f"service-level threshold must be ≥ 0 seconds, got {self.threshold}")
         if self.service_level is not None and self.threshold <= 0.0:
@@ -55,7 +55,7 @@ class Targets:
         if self.asa is not None and not (math.isfinite(self.asa) and self.asa > 0.0):
             raise InputError(f"ASA target must be > 0 seconds, got {self.asa}")
         if self.max_abandon is not None and not 0.0 < self.max_abandon < 1.0:
-            raise InputError(f"maximum abandonment must be a fraction strictly between 0 and 1, got {self.max_abandon}")
+            raise InputError(f"maximum abandonment must be a fraction in (0, 1), got {self.max_abandon}")
         if self.max_occupancy is not None and not 0.0 < self.max_occupancy <= 1.0:
             raise InputError(f"maximum occupancy must be a fraction in (0, 1], got {self.max_occupancy}")
         if self.service_level is None and self.asa is None and self.max_abandon is None and self.max_occupancy is None:
@@ -244,9 +244,7 @@ def required_agents(
     below = np.maximum(agents - (1e-6 if fractional else 1.0), 0.0)
     ev_below = evaluate(below, a, h, targets.threshold, p)
     fails = _failures(ev_below, targets)
-    binding = tuple(
-        tuple(name for name, f in fails.items() if live[i] and f[i]) for i in range(a.size)
-    )
+    binding = tuple(tuple(name for name, f in fails.items() if live[i] and f[i]) for i in range(a.size))
     ev = Evaluation(
         model=ev.model,
         agents=ev.agents.reshape(shape),
