@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from supportops import __version__
-from supportops.cli import demo, ingest, workspace
+from supportops.cli import demo, ingest, staff, workspace
 
 app = typer.Typer(
     name="supportops",
@@ -32,3 +32,4 @@ def main(
 workspace.register(app)
 ingest.register(app)
 demo.register(app)
+staff.register(app)
