@@ -361,10 +361,12 @@ def ingest_file(
         tables = _staged_tables(con)
         sha256 = digest()
         dst = con.execute(
-            " + ".join(f"(SELECT coalesce(sum(_dst_gaps), 0) FROM {_stage_name(t)})" for t in tables) or "0"
+            "SELECT "
+            + (" + ".join(f"(SELECT coalesce(sum(_dst_gaps), 0) FROM {_stage_name(t)})" for t in tables) or "0")
         ).fetchall()[0]
         folds = con.execute(
-            " + ".join(f"(SELECT coalesce(sum(_dst_folds), 0) FROM {_stage_name(t)})" for t in tables) or "0"
+            "SELECT "
+            + (" + ".join(f"(SELECT coalesce(sum(_dst_folds), 0) FROM {_stage_name(t)})" for t in tables) or "0")
         ).fetchall()[0]
         gaps = int(dst[0]) + ctx.counters.dst_gaps
         fold_n = int(folds[0]) + ctx.counters.dst_folds
