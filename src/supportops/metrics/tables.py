@@ -1,0 +1,314 @@
+"""The tables metric expressions read: contact legs, conversations, survey responses and agent-state time.
+
+:func:`build_tables` derives them, as Ibis expressions on any backend, from the canonical warehouse tables:
+
+- ``legs``: inbound contact legs (direction inbound or unknown) with the grouping columns (named as the user
+  names them: ``queue``, ``agent``, ``day`` ...), the workspace's local bucket key, and helper columns
+  (``offered``, ``short_abandon``, ``handle_ms`` ...);
+- ``conversations``: one row per inbound conversation (its first leg by arrival, then ``leg_seq``, then
+  ``leg_id``) carrying conversation facts over all its legs (handled, resolved, escalated, highest tier,
+  surveyed) and the repeat-contact flags of :mod:`supportops.metrics.repeat`;
+- ``surveys``: responses, attributed to the surveyed conversation's groups (agent and team from the survey,
+  the agent at response time, when it names one);
+- ``states``: agent-state seconds split on bucket boundaries, with the agent's program, team, site and the
+  hourly cost of its site and delivery model.
+
+Period filters apply to the arrival time of the leg or conversation; the repeat lookup and the first-leg
+choice see the whole warehouse so that a conversation or a window crossing the period edge is judged right.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from supportops.metrics.grain import DIMENSIONS, Grouping, OffsetSchedule, grain_key, offset_schedule
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    from ibis.backends import BaseBackend
+
+    from supportops.config import Settings
+
+__all__ = [
+    "OFFERED_OUTCOMES",
+    "STATE_DIMENSIONS",
+    "SYNC_CHANNELS",
+    "MetricTables",
+    "build_tables",
+    "epoch_s",
+    "has_table",
+]
+
+OFFERED_OUTCOMES = ("handled", "abandoned", "flowed_out", "callback_requested", "timed_out")
+"""Outcomes of a leg that reached a queue: these legs are offered (short abandons apart)."""
+SYNC_CHANNELS = ("voice", "chat")
+"""Channels with a live queue: service level, ASA and abandonment are measured on them."""
+ASYNC_RESPONSE_CHANNELS = ("email", "messaging")
+"""Channels whose speed is the first response time."""
+STATE_DIMENSIONS = ("program", "agent", "team", "site")
+"""Dimensions agent-state time can be split by (states are not attributable to a queue, channel, ...)."""
+HANDLING_STATES = ("on_contact", "acw")
+PRODUCTIVE_STATES = ("available", "on_contact", "acw")
+SHRINKAGE_STATES = ("break", "lunch", "meeting", "training", "coaching", "system_down", "aux")
+
+
+def epoch_s(ts: ir.TimestampValue) -> ir.IntegerValue:
+    """Whole UTC epoch seconds of a timestamp (floor), the same on DuckDB and PySpark."""
+    return ts.epoch_seconds().cast("float64").floor().cast("int64")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MetricTables:
+    """The derived tables one metric computation reads, plus the settings its formulas take."""
+
+    settings: Settings
+    grouping: Grouping
+    legs: ir.Table | None
+    conversations: ir.Table | None
+    surveys: ir.Table | None
+    states: ir.Table | None
+    offsets: OffsetSchedule
+    data_end_epoch_s: int | None
+
+    @property
+    def threshold_ms(self) -> float:
+        return self.settings.service_level.threshold_s * 1000.0
+
+    @property
+    def short_abandon_ms(self) -> float:
+        return self.settings.service_level.short_abandon_s * 1000.0
+
+
+def has_table(con: BaseBackend, name: str) -> bool:
+    """Whether ``con`` holds a table ``name`` (without ``list_tables``, which ibis 12 breaks on duckdb 2)."""
+    import ibis.common.exceptions as com
+
+    try:
+        con.table(name)
+    except com.TableNotFound:
+        return False
+    return True
+
+
+def _time_range(con: BaseBackend) -> tuple[int | None, int | None, int | None, int]:
+    """(first instant, last contact arrival, last instant, longest state) in epoch seconds, one pass per table."""
+    first: int | None = None
+    last_arrival: int | None = None
+    last: int | None = None
+    longest = 0
+    if has_table(con, "contacts"):
+        c = con.table("contacts")
+        row = c.aggregate(lo=epoch_s(c.arrived_at).min(), hi=epoch_s(c.arrived_at).max()).to_pyarrow().to_pylist()[0]
+        first, last_arrival, last = row["lo"], row["hi"], row["hi"]
+    if has_table(con, "agent_states"):
+        s = con.table("agent_states")
+        row = (
+            s.aggregate(
+                lo=epoch_s(s.start_at).min(),
+                hi=epoch_s(s.end_at).max(),
+                longest=(epoch_s(s.end_at) - epoch_s(s.start_at)).max(),
+            )
+            .to_pyarrow()
+            .to_pylist()[0]
+        )
+        if row["lo"] is not None:
+            first = row["lo"] if first is None else min(first, row["lo"])
+            last = row["hi"] if last is None else max(last, row["hi"])
+            longest = int(row["longest"] or 0)
+    return first, last_arrival, last, longest
+
+
+def _group_columns(t: ir.Table, grouping: Grouping, dims: tuple[str, ...] | None = None) -> dict[str, Any]:
+    return {name: t[DIMENSIONS[name]] for name in (dims if dims is not None else grouping.dimensions)}
+
+
+def build_tables(
+    con: BaseBackend,
+    settings: Settings,
+    grouping: Grouping,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    cache: bool = True,
+) -> MetricTables:
+    """Derive the metric tables of ``con`` (a DuckDB or PySpark Ibis backend) for ``grouping`` and a period.
+
+    ``start``/``end`` are UTC instants (end exclusive) on the arrival time. ``cache`` materialises the
+    conversation table once (it feeds conversation, survey and repeat metrics).
+    """
+    import ibis
+
+    first, last_arrival, last, longest = _time_range(con)
+    ref = first if first is not None else 0
+    offsets = offset_schedule(settings.workspace.time_zone, ref, last if last is not None else ref)
+    week_start = settings.workspace.week_start
+    lo = None if start is None else int(start.timestamp())
+    hi = None if end is None else int(end.timestamp())
+
+    def in_period(epoch: ir.IntegerValue) -> ir.BooleanValue:
+        cond: ir.BooleanValue = ibis.literal(True)
+        if lo is not None:
+            cond = cond & (epoch >= lo)
+        if hi is not None:
+            cond = cond & (epoch < hi)
+        return cond
+
+    def bucket(epoch: ir.IntegerValue) -> dict[str, Any]:
+        if grouping.grain is None:
+            return {}
+        local = offsets.local_seconds(epoch)
+        return {grouping.grain: grain_key(grouping.grain, local, offsets.offset(epoch), week_start)}
+
+    legs: ir.Table | None = None
+    conversations: ir.Table | None = None
+    surveys: ir.Table | None = None
+    states: ir.Table | None = None
+    has_agents = has_table(con, "agents")
+
+    if has_table(con, "contacts"):
+        c = con.table("contacts")
+        c = c.filter(c.direction.isnull() | (c.direction == "inbound"))
+        if has_agents and ({"team", "site"} & set(grouping.dimensions)):
+            a = con.table("agents").select(agent_id="agent_id", _a_team="team_id", _a_site="site_id")
+            c = c.left_join(a, "agent_id").mutate(
+                team_id=ibis.coalesce(c.team_id, ibis._["_a_team"]),
+                site_id=ibis.coalesce(c.site_id, ibis._["_a_site"]),
+            )
+            c = c.drop("_a_team", "_a_site")
+        short_ms = settings.service_level.short_abandon_s * 1000.0
+        arrived = epoch_s(c.arrived_at)
+        is_short = (c.outcome == "abandoned") & (c.queue_ms.fill_null(0) < short_ms) if short_ms > 0 else None
+        conv_w = ibis.window(group_by=c.conversation_id)
+        first_w = ibis.window(group_by=c.conversation_id, order_by=[c.arrived_at, c.leg_seq, c.leg_id])
+        tier_reach = ibis.greatest(c.tier.fill_null(1), c.escalation_level.fill_null(0))
+        legs = c.mutate(
+            **_group_columns(c, grouping),
+            **bucket(arrived),
+            _arrived_s=arrived,
+            _short=ibis.literal(False) if is_short is None else is_short,
+            _offered_all=c.outcome.isin(OFFERED_OUTCOMES),
+            _sync=c.channel.isin(SYNC_CHANNELS),
+            _q_ms=c.queue_ms.fill_null(0),
+            _handle_ms=c.talk_ms.fill_null(0) + c.hold_ms.fill_null(0) + c.acw_ms.fill_null(0),
+            _first=ibis.row_number().over(first_w) == 0,
+            _conv_end=ibis.coalesce(c.ended_at, c.arrived_at).max().over(conv_w),
+            _conv_handled=ibis.ifelse(c.outcome == "handled", 1, 0).max().over(conv_w),
+            _conv_resolved=c.resolved.cast("int32").max().over(conv_w),
+            _conv_escalated=ibis.ifelse(c.escalated.fill_null(False), 1, 0).max().over(conv_w),
+            _conv_max_tier=tier_reach.max().over(conv_w),
+        )
+        legs = legs.mutate(_offered=legs._offered_all & ~legs._short)
+        conv = legs.filter(legs._first)
+        if has_table(con, "surveys"):
+            s = con.table("surveys")
+            surveyed = s.filter(s.conversation_id.notnull()).select("conversation_id").distinct()
+            surveyed = surveyed.mutate(_surveyed=ibis.literal(1))
+            conv = conv.left_join(surveyed, "conversation_id").drop("conversation_id_right")
+            conv = conv.mutate(_surveyed=conv._surveyed.fill_null(0))
+        else:
+            conv = conv.mutate(_surveyed=ibis.literal(0))
+        from supportops.metrics.repeat import repeat_flags
+
+        flags = repeat_flags(conv, window_days=settings.targets.repeat_window_days, data_end_epoch_s=last_arrival)
+        conv = conv.left_join(flags, "conversation_id").drop("conversation_id_right")
+        conv = conv.mutate(_repeat_eligible=conv._repeat_eligible.fill_null(0), _repeat=conv._repeat.fill_null(0))
+        if cache:
+            conv = conv.cache()
+        if has_table(con, "surveys"):
+            s = con.table("surveys")
+            keys = [*grouping.dimensions, *((grouping.grain,) if grouping.grain else ())]
+            cv = conv.select("conversation_id", "_arrived_s", *keys)
+            cv = cv.rename(_cv_id="conversation_id")
+            sj = s.left_join(cv, s.conversation_id == cv._cv_id)
+            responded = epoch_s(sj.responded_at)
+            when = ibis.coalesce(sj._arrived_s, responded)
+            fill: dict[str, Any] = {}
+            if "agent" in grouping.dimensions:
+                fill["agent"] = ibis.coalesce(sj.agent_id, sj["agent"])
+            if "team" in grouping.dimensions:
+                fill["team"] = ibis.coalesce(sj.team_id, sj["team"])
+            if "program" in grouping.dimensions:
+                fill["program"] = ibis.coalesce(sj["program"], sj.program_id)
+            if grouping.grain:
+                fill[grouping.grain] = ibis.coalesce(sj[grouping.grain], bucket(responded)[grouping.grain])
+            surveys = sj.mutate(**fill, _when_s=when)
+            surveys = surveys.filter(in_period(surveys._when_s))
+        legs = legs.filter(in_period(legs._arrived_s))
+        conversations = conv.filter(in_period(conv._arrived_s))
+
+    if has_table(con, "agent_states") and set(grouping.dimensions) <= set(STATE_DIMENSIONS):
+        states = _state_pieces(con, settings, grouping, offsets, longest, has_agents, in_period)
+    return MetricTables(
+        settings=settings,
+        grouping=grouping,
+        legs=legs,
+        conversations=conversations,
+        surveys=surveys,
+        states=states,
+        offsets=offsets,
+        data_end_epoch_s=last_arrival,
+    )
+
+
+def _state_pieces(
+    con: BaseBackend,
+    settings: Settings,
+    grouping: Grouping,
+    offsets: OffsetSchedule,
+    longest: int,
+    has_agents: bool,
+    in_period: Any,
+) -> ir.Table:
+    """Agent-state seconds split on local bucket boundaries (day boundaries when there is no finer grain).
+
+    Each piece is placed with the UTC offset at its state's start, so durations are exact; only a state that
+    spans a daylight-saving change is bucketed up to an hour off.
+    """
+    import ibis
+
+    s = con.table("agent_states")
+    if has_agents:
+        a = con.table("agents").select(
+            agent_id="agent_id", team_id="team_id", site_id="site_id", delivery_model="delivery_model"
+        )
+        s = s.left_join(a, "agent_id")
+    else:
+        s = s.mutate(team_id=ibis.null("string"), site_id=ibis.null("string"), delivery_model=ibis.null("string"))
+    rates = [(r.site, r.delivery_model, float(r.hourly_cost)) for r in settings.cost_rates]
+    if rates:
+        rt = ibis.memtable(
+            {
+                "_r_site": [r[0] for r in rates],
+                "_r_model": [r[1] for r in rates],
+                "_hourly_cost": [r[2] for r in rates],
+            }
+        )
+        s = s.left_join(rt, (s.site_id == rt._r_site) & (s.delivery_model == rt._r_model))
+        s = s.drop("_r_site", "_r_model")
+    else:
+        s = s.mutate(_hourly_cost=ibis.null("float64"))
+    width = 86400
+    if grouping.grain and grouping.grain.endswith("min"):
+        width = int(grouping.grain.removesuffix("min")) * 60
+    begin = epoch_s(s.start_at)
+    off = offsets.offset(begin)
+    ls = begin + off
+    le = epoch_s(s.end_at) + off
+    s = s.mutate(_ls=ls, _le=le, _off=off, _b0=ls // width)
+    s = s.mutate(_n=ibis.greatest((s._le - 1) // width - s._b0 + 1, 1))
+    k_max = max(1, longest // width + 2)
+    ks = ibis.memtable({"_k": list(range(k_max))})
+    p = s.cross_join(ks)
+    p = p.filter(p._k < p._n)
+    piece_b = (p._b0 + p._k) * width
+    p = p.mutate(_pb=piece_b)
+    p = p.mutate(_secs=ibis.greatest(ibis.least(p._le, p._pb + width) - ibis.greatest(p._ls, p._pb), 0))
+    keys: dict[str, Any] = {}
+    for name in grouping.dimensions:
+        keys[name] = {"program": p.program_id, "agent": p.agent_id, "team": p.team_id, "site": p.site_id}[name]
+    if grouping.grain:
+        keys[grouping.grain] = grain_key(grouping.grain, p._pb, p._off, settings.workspace.week_start)
+    p = p.mutate(**keys, _utc_piece_s=ibis.greatest(p._ls, p._pb) - p._off)
+    return p.filter(in_period(p._utc_piece_s))
