@@ -66,8 +66,8 @@ def iter_json(path: Path, *, array_keys: tuple[str, ...]) -> Iterator[JsonItem]:
             first_line = head.split("\n", 1)[0] if "\n" in head else (head if len(head) < _PEEK else "")
             lines_mode = False
             if first_line.strip():
-                try:
-                    json.loads(first_line)
+                try:  # the first line holds a whole value: JSON lines (possibly several values a line)
+                    json.JSONDecoder().raw_decode(first_line.strip())
                     lines_mode = True
                 except json.JSONDecodeError:
                     lines_mode = False
@@ -109,7 +109,7 @@ def _lines(fh: IO[str], array_keys: tuple[str, ...]) -> Iterator[JsonItem]:
                     None,
                     None,
                     number,
-                    error=f"{exc.msg} at character {exc.pos - pos + 1} of the record",
+                    error=f"{exc.msg} (character {exc.pos - pos + 1} of the record)",
                     raw=text[pos:].strip(),
                 )
                 break
