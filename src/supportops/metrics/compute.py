@@ -141,6 +141,11 @@ def compute_metrics(
         grouped = t.group_by(keys).aggregate(**aggs) if keys else t.aggregate(**aggs)
         frames.append(grouped.to_pyarrow().to_pylist())
     rows = _join(frames, keys)
+    for m in needed:  # a group with no rows in a table that exists has a count of 0, not an unknown
+        if m.unit == "count" and m.source != "derived" and _source_table(tables, m.source) is not None:
+            for r in rows:
+                if r.get(m.slug) is None:
+                    r[m.slug] = 0
     for m in needed:
         if m.source == "derived" and m.derive is not None:
             for r in rows:

@@ -30,9 +30,12 @@ __all__ = [
     "GRAINS",
     "Grouping",
     "OffsetSchedule",
+    "grain_key",
     "grain_label",
+    "local_midnight",
     "offset_schedule",
     "parse_grouping",
+    "period_bounds",
 ]
 
 DIMENSIONS: dict[str, str] = {
