@@ -51,7 +51,8 @@ def status_of(value: float | None, target: Target, *, band: float = AT_RISK_BAND
         if value <= target.high:
             return "met"
         return "at_risk" if value <= target.high + band * abs(target.high) else "missed"
-    assert target.low is not None and target.high is not None
+    assert target.low is not None
+    assert target.high is not None
     if target.low <= value <= target.high:
         return "met"
     if target.low - band * abs(target.low) <= value <= target.high + band * abs(target.high):
@@ -218,7 +219,7 @@ def build_scorecard(
         )
     group_rows: list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]] = []
     if by_group is not None:
-        dims = [d for d in by_group.grouping.dimensions]
+        dims = list(by_group.grouping.dimensions)
         for r in by_group.rows:
             if r.get(grain) != (label_cur or period):
                 continue
