@@ -65,8 +65,18 @@ def test_call_center_tools_docstring_value() -> None:
 
 @pytest.mark.parametrize(
     ("n", "a"),
-    [(1, 0.01), (3, 2.5), (5, 100_000.0), (1000, 2000.3), (50_000, 100_000.0), (99_000, 100_000.0),
-     (100_062, 100_000.0), (6700, 6666.666666666667), (2, 1e-6), (400, 300.5)],
+    [
+        (1, 0.01),
+        (3, 2.5),
+        (5, 100_000.0),
+        (1000, 2000.3),
+        (50_000, 100_000.0),
+        (99_000, 100_000.0),
+        (100_062, 100_000.0),
+        (6700, 6666.666666666667),
+        (2, 1e-6),
+        (400, 300.5),
+    ],
 )
 def test_erlang_b_matches_recursion_everywhere(n: int, a: float) -> None:
     """Closed form (incomplete gamma, or continued fraction where the cdf underflows) = exact recursion."""

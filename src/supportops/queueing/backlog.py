@@ -63,8 +63,9 @@ def backlog_required_agents(
         raise InputError(f"utilisation must be a fraction in (0, 1], got {utilisation}")
     work = np.concatenate(([0.0], np.cumsum(x * h)))
     t = np.arange(work.size, dtype=np.float64) * interval
-    ratio = (work[None, :] - work[:, None]) / ((t[None, :] - t[:, None] + deadline) * utilisation)
-    ratio = np.where(np.triu(np.ones_like(ratio, dtype=bool), k=1), ratio, 0.0)
+    upper = np.triu(np.ones((work.size, work.size), dtype=bool), k=1)  # pairs u < t
+    span = np.where(upper, t[None, :] - t[:, None] + deadline, 1.0)
+    ratio = np.where(upper, (work[None, :] - work[:, None]) / (span * utilisation), 0.0)
     flat = int(np.argmax(ratio))
     u, v = divmod(flat, work.size)
     need = float(ratio[u, v])

@@ -182,12 +182,13 @@ def required_agents(
     *,
     patience: ArrayLike | None = None,
     fractional: bool = False,
+    max_agents: ArrayLike | None = None,
 ) -> StaffingResult:
     """Fewest agents per interval that meet every target (Erlang C, or Erlang A when ``patience`` is given).
 
     ``load`` in Erlangs, ``aht`` and ``patience`` in seconds, broadcast together. Intervals with no load need no
-    agents. Raises ComputationError naming the interval when no staffing up to ten times the load (plus 1,000)
-    meets the targets.
+    agents. Raises ComputationError naming the interval when no staffing up to ``max_agents`` (default ten
+    times the load plus 1,000) meets the targets.
     """
     arrays = [np.asarray(load, dtype=np.float64), np.asarray(aht, dtype=np.float64)]
     if patience is not None:
@@ -203,9 +204,18 @@ def required_agents(
         n_lo = np.maximum(n_lo, np.ceil(a / targets.max_occupancy - 1e-12))
     n_lo = np.where(a > 0.0, n_lo, 0.0)
     cap = np.ceil(10.0 * a + 1000.0)
+    if max_agents is not None:
+        cap = np.minimum(cap, np.floor(np.broadcast_to(np.asarray(max_agents, dtype=np.float64), shape).reshape(-1)))
+    short = np.flatnonzero((a > 0.0) & (n_lo > cap))
+    if short.size:
+        i = int(short[0])
+        raise ComputationError(
+            f"interval {i}: at least {int(n_lo[i]):,} agents are needed at {a[i]:.6g} Erlangs, above the bound "
+            f"of {int(cap[i]):,}"
+        )
 
     # Bracket: grow hi until every interval meets the targets there.
-    hi = np.maximum(n_lo, np.ceil(a + 2.0 * np.sqrt(a) + 2.0))
+    hi = np.minimum(np.maximum(n_lo, np.ceil(a + 2.0 * np.sqrt(a) + 2.0)), cap)
     hi = np.where(a > 0.0, hi, 0.0)
     lo = n_lo.copy()
     live = a > 0.0
