@@ -16,7 +16,7 @@ def _worst_delay(items: np.ndarray, aht: float, interval: float, agents: float, 
     cumulative_in = np.cumsum(arrivals)
     served = 0.0
     done = []
-    for w in arrivals:
+    for _w in arrivals:
         served = min(served + agents * dt, float(cumulative_in[len(done)]))
         done.append(served)
     done_arr = np.array(done)

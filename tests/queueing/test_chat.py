@@ -35,7 +35,8 @@ def test_slowdown_needs_more_agents_than_plain_division() -> None:
 
 def test_overloaded_and_bad_inputs() -> None:
     m = chat_metrics(1, 1.0, 300.0, 20.0)
-    assert m.p_wait == 1.0 and m.service_level == 0.0
+    assert m.p_wait == 1.0
+    assert m.service_level == 0.0
     with pytest.raises(InputError, match="concurrency"):
         chat_metrics(1, 0.1, 300.0, 20.0, max_concurrency=0)
     with pytest.raises(InputError, match="abandonment"):

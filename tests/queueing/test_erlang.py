@@ -93,8 +93,11 @@ def test_log_poisson_pmf_keeps_precision_at_large_load() -> None:
 def test_vectorised_equals_scalar_and_unstable_intervals() -> None:
     loads = np.array([5.0, 24.0, 30.0, 0.0])
     m = erlang_c_metrics(np.array([10, 29, 30, 0]), loads, 360.0, 20.0)
-    assert m.p_wait[2] == 1.0 and m.service_level[2] == 0.0 and math.isinf(m.asa[2])
-    assert m.service_level[3] == 1.0 and m.p_wait[3] == 0.0
+    assert m.p_wait[2] == 1.0
+    assert m.service_level[2] == 0.0
+    assert math.isinf(m.asa[2])
+    assert m.service_level[3] == 1.0
+    assert m.p_wait[3] == 0.0
     assert m.p_wait[1] == float(erlang_c(29, 24.0))
 
 

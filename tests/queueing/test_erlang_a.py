@@ -72,8 +72,10 @@ def test_long_patience_approaches_erlang_c() -> None:
 
 def test_zero_agents_everyone_abandons() -> None:
     m = erlang_a_metrics(np.array([0.0, 10.0]), np.array([5.0, 0.0]), 300.0, 60.0, 20.0)
-    assert m.p_abandon[0] == 1.0 and m.service_level[0] == 0.0
-    assert m.p_wait[1] == 0.0 and m.service_level[1] == 1.0
+    assert m.p_abandon[0] == 1.0
+    assert m.service_level[0] == 0.0
+    assert m.p_wait[1] == 0.0
+    assert m.service_level[1] == 1.0
 
 
 @settings(max_examples=150, deadline=None)

@@ -40,7 +40,8 @@ def test_flowouts_can_be_left_out() -> None:
 
 def test_arrays_and_empty_intervals() -> None:
     got = observed_service_level("abandons_negative", answered_within=[8, 0], answered=[10, 0], abandoned=[2, 0])
-    assert got[0] == pytest.approx(8 / 12) and np.isnan(got[1])
+    assert got[0] == pytest.approx(8 / 12)
+    assert np.isnan(got[1])
 
 
 def test_inconsistent_counts_and_unknown_variant() -> None:

@@ -48,7 +48,9 @@ def test_every_target_at_once() -> None:
     t = Targets(service_level=0.8, threshold=20.0, asa=10.0, max_occupancy=0.80)
     r = required_agents(24.0, 360.0, t)
     ev = r.evaluation
-    assert float(ev.service_level) >= 0.8 and float(ev.asa) <= 10.0 and float(ev.occupancy) <= 0.8
+    assert float(ev.service_level) >= 0.8
+    assert float(ev.asa) <= 10.0
+    assert float(ev.occupancy) <= 0.8
     n = float(r.agents)
     below = evaluate(n - 1, 24.0, 360.0, 20.0)
     assert float(below.service_level) < 0.8 or float(below.asa) > 10.0 or float(below.occupancy) > 0.8
@@ -85,7 +87,8 @@ def test_erlang_a_answer_checked_with_birth_death() -> None:
     n = int(r.agents)
     hit = ref.erlang_a(n, 24.0, 360.0, 300.0, 20.0)
     miss = ref.erlang_a(n - 1, 24.0, 360.0, 300.0, 20.0)
-    assert hit.service_level is not None and miss.service_level is not None
+    assert hit.service_level is not None
+    assert miss.service_level is not None
     assert hit.service_level >= 0.85 > miss.service_level
 
 
@@ -167,7 +170,8 @@ def test_one_agent_fewer_misses_a_target(load: float, aht: float, sl: float, t: 
     r = required_agents(load, aht, targets, patience=patience)
     n = float(r.agents)
     ok = evaluate(n, load, aht, t, patience)
-    assert float(ok.service_level) >= sl and float(ok.occupancy) <= 0.95
+    assert float(ok.service_level) >= sl
+    assert float(ok.occupancy) <= 0.95
     if n >= 1:
         miss = evaluate(n - 1, load, aht, t, patience)
         assert float(miss.service_level) < sl or float(miss.occupancy) > 0.95
