@@ -8,8 +8,8 @@ is not text). XLSX cells are written as typed values, strings always as string c
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
-from datetime import date, datetime
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,21 +34,40 @@ def _cell(value: Any) -> Any:
     return neutralise(value)
 
 
-def write_table(path: Path, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, sheet: str = "data") -> Path:
-    """Write ``rows`` to ``path``: ``.xlsx`` as a typed workbook, anything else as Excel-friendly CSV."""
+def write_table(
+    path: Path,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    sheet: str = "data",
+    number_formats: Mapping[str, str] | None = None,
+) -> Path:
+    """Write ``rows`` to ``path``: ``.xlsx`` as a typed workbook, anything else as Excel-friendly CSV.
+
+    ``number_formats`` maps a column name to an Excel number format (``"[h]:mm:ss"``, ``"0.0%"``) applied to
+    its numeric XLSX cells; CSV ignores it.
+    """
     if path.suffix.lower() == ".xlsx":
         from openpyxl import Workbook
 
         if len(rows) + 1 > EXCEL_MAX_ROWS:
             raise InputError(f"{path}: {len(rows):,} rows exceed Excel's {EXCEL_MAX_ROWS:,}; export CSV instead")
         wb = Workbook(write_only=True)
+        from openpyxl.cell import WriteOnlyCell
+
         ws = wb.create_sheet(sheet[:31])
-        ws.append([str(c) for c in columns])
+        ws.append([str(neutralise(c)) for c in columns])
+        formats = [(number_formats or {}).get(str(c)) for c in columns]
         for row in rows:
-            cells = []
-            for v in row:
+            cells: list[Any] = []
+            for v, fmt in zip(row, formats, strict=False):
                 v = _cell(v)
-                cells.append(v)
+                if fmt is not None and isinstance(v, int | float) and not isinstance(v, bool):
+                    cell = WriteOnlyCell(ws, value=v)
+                    cell.number_format = fmt
+                    cells.append(cell)
+                else:
+                    cells.append(v)
             ws.append(cells)
         # openpyxl would read a leading '=' as a formula; neutralise() guarantees no string starts with one.
         wb.save(path)

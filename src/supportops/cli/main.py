@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from supportops import __version__
-from supportops.cli import demo, ingest, staff, workspace
+from supportops.cli import demo, ingest, metrics, staff, workspace
 
 app = typer.Typer(
     name="supportops",
@@ -33,3 +33,4 @@ workspace.register(app)
 ingest.register(app)
 demo.register(app)
 staff.register(app)
+metrics.register(app)

@@ -35,12 +35,18 @@ class Target:
     low: float | None = None
     high: float | None = None
 
-    def describe(self) -> str:
+    def describe(self, unit: str = "") -> str:
+        """``>= 80%``, ``<= 0.05``, ``30% to 40%``: fractions as percentages when ``unit`` is ``fraction``."""
+
+        def f(v: float | None) -> str:
+            assert v is not None
+            return f"{v:.0%}" if unit == "fraction" else f"{v:g}"
+
         if self.kind == "min":
-            return f">= {self.low:g}"
+            return f">= {f(self.low)}"
         if self.kind == "max":
-            return f"<= {self.high:g}"
-        return f"{self.low:g} to {self.high:g}"
+            return f"<= {f(self.high)}"
+        return f"{f(self.low)} to {f(self.high)}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

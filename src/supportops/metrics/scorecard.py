@@ -213,7 +213,7 @@ def build_scorecard(
                 better=m.better,
                 value=value,
                 previous=before.get(m.slug),
-                target=target.describe(),
+                target=target.describe(m.unit),
                 status=status_of(value, target),
             )
         )
