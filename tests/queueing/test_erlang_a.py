@@ -96,3 +96,15 @@ def test_erlang_a_waits_less_than_erlang_c(load: float, spread: float, patience:
         assert np.isfinite(v).all()
     assert 0.0 <= float(m.service_level) <= 1.0
     assert 0.0 <= float(m.p_abandon) <= float(m.p_wait) + 1e-12
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n", [6300, 6700])
+def test_erlang_a_at_6667_erlangs_against_birth_death_chain(n: int) -> None:
+    """At 6,667 Erlangs (wfm-anchors.md §1.4 scale row), below and above the load: rel 1e-9."""
+    load = 20_000 * 600 / 1800
+    exact = ref.erlang_a(n, load, 600.0, 120.0, 20.0, with_sl=False)
+    m = erlang_a_metrics(n, load, 600.0, 120.0, 20.0)
+    assert float(m.p_wait) == pytest.approx(exact.p_wait, rel=1e-9)
+    assert float(m.p_abandon) == pytest.approx(exact.p_abandon, rel=1e-9)
+    assert float(m.asa) == pytest.approx(exact.asa, rel=1e-9)
