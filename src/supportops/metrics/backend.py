@@ -2,13 +2,39 @@
 
 from __future__ import annotations
 
+import functools
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 if TYPE_CHECKING:
     from ibis.backends import BaseBackend
 
-__all__ = ["duckdb_backend", "pyspark_backend"]
+__all__ = ["duckdb_backend", "pyspark_backend", "quiet_ibis_duckdb", "with_quiet_ibis_duckdb"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@contextmanager
+def quiet_ibis_duckdb() -> Iterator[None]:
+    """Silence the one DeprecationWarning ibis 12 triggers on duckdb 2 (``fetch_arrow_table``) and nothing else."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"fetch_arrow_table\(\) is deprecated", category=DeprecationWarning)
+        yield
+
+
+def with_quiet_ibis_duckdb(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run ``fn`` inside :func:`quiet_ibis_duckdb`."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with quiet_ibis_duckdb():
+            return fn(*args, **kwargs)
+
+    return wrapper
 
 
 def duckdb_backend(workspace: Path | None = None, *, memory_limit: str = "2GB") -> BaseBackend:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from supportops.errors import InputError
+from supportops.metrics.backend import with_quiet_ibis_duckdb
 from supportops.metrics.catalog import METRICS, get_metric, sl_variant_label
 from supportops.metrics.definitions import Metric
 from supportops.metrics.grain import Grouping, grain_label, parse_grouping
@@ -99,6 +100,7 @@ def _source_table(tables: MetricTables, source: str) -> Any:
     }[source]
 
 
+@with_quiet_ibis_duckdb
 def compute_metrics(
     con: BaseBackend,
     settings: Settings,

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
 from supportops.errors import InputError
+from supportops.metrics.backend import with_quiet_ibis_duckdb
 from supportops.metrics.catalog import METRICS
 from supportops.metrics.compute import MetricResult, compute_metrics
 from supportops.metrics.definitions import Target
@@ -168,6 +169,7 @@ def _row_for(result: MetricResult, grain: str, label: str, extra: dict[str, Any]
     return {}
 
 
+@with_quiet_ibis_duckdb
 def build_scorecard(
     con: BaseBackend,
     settings: Settings,

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from supportops.metrics.backend import with_quiet_ibis_duckdb
 from supportops.metrics.grain import DIMENSIONS, Grouping, OffsetSchedule, grain_key, offset_schedule
 
 if TYPE_CHECKING:
@@ -81,6 +82,7 @@ class MetricTables:
         return self.settings.service_level.short_abandon_s * 1000.0
 
 
+@with_quiet_ibis_duckdb
 def has_table(con: BaseBackend, name: str) -> bool:
     """Whether ``con`` holds a table ``name`` (without ``list_tables``, which ibis 12 breaks on duckdb 2)."""
     import ibis.common.exceptions as com
@@ -268,6 +270,8 @@ def _state_pieces(
     """
     import ibis
 
+    import pyarrow as pa
+
     s = con.table("agent_states")
     if has_agents:
         a = con.table("agents").select(
@@ -279,11 +283,13 @@ def _state_pieces(
     rates = [(r.site, r.delivery_model, float(r.hourly_cost)) for r in settings.cost_rates]
     if rates:
         rt = ibis.memtable(
-            {
-                "_r_site": [r[0] for r in rates],
-                "_r_model": [r[1] for r in rates],
-                "_hourly_cost": [r[2] for r in rates],
-            }
+            pa.table(
+                {
+                    "_r_site": pa.array([r[0] for r in rates], pa.string()),
+                    "_r_model": pa.array([r[1] for r in rates], pa.string()),
+                    "_hourly_cost": pa.array([r[2] for r in rates], pa.float64()),
+                }
+            )
         )
         s = s.left_join(rt, (s.site_id == rt._r_site) & (s.delivery_model == rt._r_model))
         s = s.drop("_r_site", "_r_model")
@@ -299,7 +305,7 @@ def _state_pieces(
     s = s.mutate(_ls=ls, _le=le, _off=off, _b0=ls // width)
     s = s.mutate(_n=ibis.greatest((s._le - 1) // width - s._b0 + 1, 1))
     k_max = max(1, longest // width + 2)
-    ks = ibis.memtable({"_k": list(range(k_max))})
+    ks = ibis.memtable(pa.table({"_k": pa.array(range(k_max), pa.int64())}))
     p = s.cross_join(ks)
     p = p.filter(p._k < p._n)
     piece_b = (p._b0 + p._k) * width
