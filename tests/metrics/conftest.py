@@ -32,7 +32,16 @@ def spark_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     session.stop()
 
 
-@pytest.fixture(params=["duckdb", pytest.param("pyspark", marks=[pytest.mark.spark, pytest.mark.slow])])
+# py4j leaves sockets to the JVM gateway for the garbage collector: not ours to close.
+SPARK_MARKS = [
+    pytest.mark.spark,
+    pytest.mark.slow,
+    pytest.mark.filterwarnings("ignore::ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+]
+
+
+@pytest.fixture(params=["duckdb", pytest.param("pyspark", marks=SPARK_MARKS)])
 def load(request: pytest.FixtureRequest, tmp_path: Path) -> Loader:
     """A loader for the backend under test (DuckDB, or PySpark in local mode)."""
     if request.param == "duckdb":

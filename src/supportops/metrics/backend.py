@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 if TYPE_CHECKING:
+    import ibis.expr.types as ir
     from ibis.backends import BaseBackend
 
-__all__ = ["duckdb_backend", "pyspark_backend", "quiet_ibis_duckdb", "with_quiet_ibis_duckdb"]
+__all__ = ["duckdb_backend", "fetch_rows", "pyspark_backend", "quiet_ibis_duckdb", "with_quiet_ibis_duckdb"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -59,3 +60,20 @@ def pyspark_backend(session: Any) -> BaseBackend:
 
     session.conf.set("spark.sql.session.timeZone", "UTC")
     return ibis.pyspark.connect(session)
+
+
+def fetch_rows(expr: ir.Table) -> list[dict[str, Any]]:
+    """Run a (small, aggregated) table expression and return its rows as dicts.
+
+    On PySpark the result goes through ``DataFrame.toArrow()`` instead of ibis's pandas round trip, which
+    pandas 3 rejects with warnings and which loses integer types when a column holds NULLs. This uses
+    ibis's pre-execution hook (it registers in-memory tables) and is tied to the ``ibis-framework<13`` pin.
+    """
+    backend = expr.get_backend()
+    if backend.name == "pyspark":
+        backend._run_pre_execute_hooks(expr)
+        sql = backend.compile(expr)
+        rows: list[dict[str, Any]] = backend._session.sql(sql).toArrow().to_pylist()
+        return rows
+    out: list[dict[str, Any]] = expr.to_pyarrow().to_pylist()
+    return out

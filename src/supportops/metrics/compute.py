@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from supportops.errors import InputError
-from supportops.metrics.backend import with_quiet_ibis_duckdb
+from supportops.metrics.backend import fetch_rows, with_quiet_ibis_duckdb
 from supportops.metrics.catalog import METRICS, get_metric, sl_variant_label
 from supportops.metrics.definitions import Metric
 from supportops.metrics.grain import Grouping, grain_label, parse_grouping
@@ -141,7 +141,7 @@ def compute_metrics(
             continue
         aggs = {m.slug: m.expr(tables) for m in wanted if m.expr is not None}
         grouped = t.group_by(keys).aggregate(**aggs) if keys else t.aggregate(**aggs)
-        frames.append(grouped.to_pyarrow().to_pylist())
+        frames.append(fetch_rows(grouped))
     rows = _join(frames, keys)
     for m in needed:  # a group with no rows in a table that exists has a count of 0, not an unknown
         if m.unit == "count" and m.source != "derived" and _source_table(tables, m.source) is not None:

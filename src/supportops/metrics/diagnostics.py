@@ -251,17 +251,17 @@ def _quality(
         )
     import ibis
 
+    from supportops.metrics.backend import fetch_rows
+
     def stats(bounds: tuple[datetime, datetime]) -> tuple[float | None, float | None]:
         at = epoch_s(ev.evaluated_at)
         sel = ev.filter((at >= int(bounds[0].timestamp())) & (at < int(bounds[1].timestamp())))
-        row = (
+        row = fetch_rows(
             sel.aggregate(
                 q=sel.score.cast("float64").mean(),
                 c=ibis.ifelse(sel.critical_error.fill_null(False), 1.0, 0.0).mean(),
             )
-            .to_pyarrow()
-            .to_pylist()[0]
-        )
+        )[0]
         return row["q"], row["c"]
 
     q, c = stats(period)

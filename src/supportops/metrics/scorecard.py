@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
 from supportops.errors import InputError
-from supportops.metrics.backend import with_quiet_ibis_duckdb
+from supportops.metrics.backend import fetch_rows, with_quiet_ibis_duckdb
 from supportops.metrics.catalog import METRICS
 from supportops.metrics.compute import MetricResult, compute_metrics
 from supportops.metrics.definitions import Target
@@ -154,7 +154,7 @@ def latest_week(con: BaseBackend, settings: Settings) -> str:
     if not has_table(con, "contacts"):
         raise InputError("the warehouse has no contacts; import some with `supportops ingest` first")
     c = con.table("contacts")
-    last = c.aggregate(hi=epoch_s(c.arrived_at).max()).to_pyarrow().to_pylist()[0]["hi"]
+    last = fetch_rows(c.aggregate(hi=epoch_s(c.arrived_at).max()))[0]["hi"]
     if last is None:
         raise InputError("the warehouse has no contacts; import some with `supportops ingest` first")
     local = datetime.fromtimestamp(int(last), tz=ZoneInfo(settings.workspace.time_zone)).date()

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from supportops.metrics.backend import with_quiet_ibis_duckdb
+from supportops.metrics.backend import fetch_rows, with_quiet_ibis_duckdb
 from supportops.metrics.grain import DIMENSIONS, Grouping, OffsetSchedule, grain_key, offset_schedule
 
 if TYPE_CHECKING:
@@ -102,19 +102,17 @@ def _time_range(con: BaseBackend) -> tuple[int | None, int | None, int | None, i
     longest = 0
     if has_table(con, "contacts"):
         c = con.table("contacts")
-        row = c.aggregate(lo=epoch_s(c.arrived_at).min(), hi=epoch_s(c.arrived_at).max()).to_pyarrow().to_pylist()[0]
+        row = fetch_rows(c.aggregate(lo=epoch_s(c.arrived_at).min(), hi=epoch_s(c.arrived_at).max()))[0]
         first, last_arrival, last = row["lo"], row["hi"], row["hi"]
     if has_table(con, "agent_states"):
         s = con.table("agent_states")
-        row = (
+        row = fetch_rows(
             s.aggregate(
                 lo=epoch_s(s.start_at).min(),
                 hi=epoch_s(s.end_at).max(),
                 longest=(epoch_s(s.end_at) - epoch_s(s.start_at)).max(),
             )
-            .to_pyarrow()
-            .to_pylist()[0]
-        )
+        )[0]
         if row["lo"] is not None:
             first = row["lo"] if first is None else min(first, row["lo"])
             last = row["hi"] if last is None else max(last, row["hi"])
@@ -269,7 +267,6 @@ def _state_pieces(
     spans a daylight-saving change is bucketed up to an hour off.
     """
     import ibis
-
     import pyarrow as pa
 
     s = con.table("agent_states")
