@@ -175,3 +175,19 @@ def test_cli_json(h: Harness) -> None:
         "quarantined": 3,
     }
     assert doc["quarantine_reasons"] == {"end_before_start": 1, "invalid_json": 1, "unparseable_timestamp": 1}
+
+
+def test_small_batches_give_the_same_result(h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    from supportops.connectors import amazon_connect
+
+    monkeypatch.setattr(amazon_connect, "STAGE_ROWS", 2)
+    result = h.ingest(MAIN)
+    assert counts(result) == (15, 10, 0, 2, 3)
+    assert h.contact(cid(1))["acw_ms"] == 75_000
+    assert [
+        r["leg_seq"] for r in h.rows("SELECT leg_seq FROM contacts WHERE conversation_id = ? ORDER BY 1", [cid(4)])
+    ] == [
+        1,
+        2,
+        3,
+    ]

@@ -189,3 +189,17 @@ def test_cli_json(h: Harness) -> None:
     doc = h.cli(MAIN)
     assert (doc["read"], doc["accepted"], doc["replaced"], doc["duplicates"], doc["quarantined"]) == (12, 8, 0, 1, 3)
     assert doc["quarantine_reasons"] == {"malformed_row": 1, "unparseable_duration": 1, "unparseable_timestamp": 1}
+
+
+def test_small_batches_give_the_same_result(h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    from supportops.connectors import five9
+
+    monkeypatch.setattr(five9, "STAGE_ROWS", 2)
+    result = h.ingest(MAIN)
+    assert counts(result) == (12, 8, 0, 1, 3)
+    assert (result.dst_gaps, result.dst_folds) == (1, 1)
+    assert [q[:4] for q in h.quarantine()] == [
+        (6, 7, "TIMESTAMP", "unparseable_timestamp"),
+        (8, 9, "row", "malformed_row"),
+        (11, 12, "TALK TIME", "unparseable_duration"),
+    ]

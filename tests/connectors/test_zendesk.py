@@ -206,3 +206,12 @@ def test_cli_json(h: Harness) -> None:
     doc = h.cli(MAIN)
     assert (doc["read"], doc["accepted"], doc["replaced"], doc["duplicates"], doc["quarantined"]) == (14, 9, 0, 2, 3)
     assert doc["quarantine_reasons"] == {"end_before_start": 1, "invalid_value": 1, "unparseable_timestamp": 1}
+
+
+def test_small_batches_give_the_same_result(h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    from supportops.connectors import zendesk
+
+    monkeypatch.setattr(zendesk, "STAGE_ROWS", 2)
+    result = h.ingest(MAIN)
+    assert table_counts(result, "contacts") == (10, 7, 0, 1, 2)
+    assert table_counts(result, "surveys") == (4, 2, 0, 1, 1)

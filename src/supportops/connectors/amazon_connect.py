@@ -36,8 +36,9 @@ from supportops.connectors.base import (
 from supportops.connectors.jsonfile import iter_json
 from supportops.schema import CONTACTS
 
-__all__ = ["SOURCE_SYSTEM", "read"]
+__all__ = ["SOURCE_SYSTEM", "STAGE_ROWS", "read"]
 
+STAGE_ROWS = 10_000  # rows staged per batch: keeps the reader's memory small whatever the file size
 SOURCE_SYSTEM = "amazon_connect"
 
 CHANNELS = {"VOICE": "voice", "CHAT": "chat", "TASK": "email", "EMAIL": "email"}
@@ -160,10 +161,12 @@ def read(ctx: IngestContext) -> Iterator[StagedBatch]:
         try:
             map_record(item.value, ctx, row)
         except ParseError as exc:
-            buf.add(row, record=record_no, line=item.line, raw=item.value, error=exc)
-            yield from buf.maybe_flush()
+            buf.add(row, record=record_no, line=item.line, raw=item.raw or item.value, error=exc)
+            if len(buf) >= STAGE_ROWS:
+                yield from buf.flush()
             continue
         record = item.value
+        raw = item.raw if item.raw is not None else record
         previous = _text(record.get("PreviousContactId"))
         method = (_text(record.get("InitiationMethod")) or "").upper()
         if previous is None:
@@ -173,12 +176,13 @@ def read(ctx: IngestContext) -> Iterator[StagedBatch]:
         elif previous in seq:
             row["leg_seq"] = seq[previous] + 1
         else:
-            pending.append((row, previous, record_no, item.line, record))
+            pending.append((row, previous, record_no, item.line, raw))
             continue
         if row["leg_seq"] is not None and row["leg_seq"] > 1:
             seq[row["source_record_id"]] = row["leg_seq"]
-        buf.add(row, record=record_no, line=item.line, raw=record)
-        yield from buf.maybe_flush()
+        buf.add(row, record=record_no, line=item.line, raw=raw)
+        if len(buf) >= STAGE_ROWS:
+            yield from buf.flush()
     # Transfer legs that arrived before the leg they follow: resolve what the file holds, leave the rest unknown.
     progress = True
     while pending and progress:

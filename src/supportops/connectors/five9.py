@@ -39,8 +39,9 @@ from supportops.connectors.textfile import normalize_header, sniff
 from supportops.errors import InputError
 from supportops.schema import CONTACTS
 
-__all__ = ["DATE_FORMATS", "SOURCE_SYSTEM", "TIME_FORMATS", "read"]
+__all__ = ["DATE_FORMATS", "SOURCE_SYSTEM", "STAGE_ROWS", "TIME_FORMATS", "read"]
 
+STAGE_ROWS = 10_000  # rows staged per batch: keeps the reader's memory small whatever the file size
 SOURCE_SYSTEM = "five9"
 
 DATE_FORMATS = ("%Y/%m/%d", "%m/%d/%Y", "%Y-%m-%d", "%m/%d/%y", "%a, %d %b %Y", "%d %b %Y")
@@ -81,6 +82,11 @@ class _Clock:
             if not day_text:
                 return None
             raise ParseError("unparseable_timestamp", time_field, "no time of day")
+        if self._full:  # a file writes every TIMESTAMP the same way: try the form that worked last
+            try:
+                return datetime.strptime(stamp, self._full[0])
+            except ValueError:
+                pass
         clock = _first_format(stamp, TIME_FORMATS, self._time)
         if clock is not None:
             if not day_text:
@@ -236,7 +242,8 @@ def read(ctx: IngestContext) -> Iterator[StagedBatch]:
                     buf.add(row, record=record_no, line=start_line, raw=raw, error=exc)
                 else:
                     buf.add(row, record=record_no, line=start_line, raw=raw)
-                yield from buf.maybe_flush()
+                if len(buf) >= STAGE_ROWS:
+                    yield from buf.flush()
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not valid {fmt.encoding} text near record {record_no + 1}: {exc.reason}") from None
     except csv.Error as exc:

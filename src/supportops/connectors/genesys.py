@@ -36,8 +36,9 @@ from supportops.connectors.base import (
 from supportops.connectors.jsonfile import iter_json
 from supportops.schema import CONTACTS
 
-__all__ = ["SOURCE_SYSTEM", "conversation_legs", "read"]
+__all__ = ["SOURCE_SYSTEM", "STAGE_ROWS", "conversation_legs", "read"]
 
+STAGE_ROWS = 10_000  # rows staged per batch: keeps the reader's memory small whatever the file size
 SOURCE_SYSTEM = "genesys_cloud"
 
 CHANNELS = {"voice": "voice", "callback": "voice", "chat": "chat", "email": "email", "message": "messaging"}
@@ -268,9 +269,10 @@ def read(ctx: IngestContext) -> Iterator[StagedBatch]:
                         conversation_id=conv_id,
                         source_record_id=conv_id,
                     )
-            buf.add(row, record=record_no, line=item.line, raw=item.value, error=exc)
+            buf.add(row, record=record_no, line=item.line, raw=item.raw or item.value, error=exc)
             continue
         for leg in legs:
-            buf.add({**fixed, **leg}, record=record_no, line=item.line, raw=item.value)
-        yield from buf.maybe_flush()
+            buf.add({**fixed, **leg}, record=record_no, line=item.line, raw=item.raw or item.value)
+        if len(buf) >= STAGE_ROWS:
+            yield from buf.flush()
     yield from buf.flush()

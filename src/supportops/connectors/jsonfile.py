@@ -35,7 +35,7 @@ class JsonItem:
 
     ``key`` is the array the record came from in a page document (``"tickets"``), None for JSON lines and
     top-level arrays; ``value`` is the decoded record, or None when ``error`` says why the line is not JSON;
-    ``raw`` is the source text of an undecodable line.
+    ``raw`` is the source text of the record (for the quarantine), as it stands in the file.
     """
 
     key: str | None
@@ -82,7 +82,7 @@ def iter_json(path: Path, *, array_keys: tuple[str, ...]) -> Iterator[JsonItem]:
         raise InputError(f"{path}: not valid {encoding} text: {exc.reason} near byte {exc.start}") from None
 
 
-def _expand(value: Any, line: int, array_keys: tuple[str, ...]) -> Iterator[JsonItem]:
+def _expand(value: Any, line: int, array_keys: tuple[str, ...], raw: str) -> Iterator[JsonItem]:
     if isinstance(value, list):  # a whole array on one line
         for element in value:
             yield JsonItem(None, element, line)
@@ -94,7 +94,7 @@ def _expand(value: Any, line: int, array_keys: tuple[str, ...]) -> Iterator[Json
                 for element in value[k]:
                     yield JsonItem(k, element, line)
             return
-    yield JsonItem(None, value, line)
+    yield JsonItem(None, value, line, raw=raw)
 
 
 def _lines(fh: IO[str], array_keys: tuple[str, ...]) -> Iterator[JsonItem]:
@@ -113,7 +113,7 @@ def _lines(fh: IO[str], array_keys: tuple[str, ...]) -> Iterator[JsonItem]:
                     raw=text[pos:].strip(),
                 )
                 break
-            yield from _expand(value, number, array_keys)
+            yield from _expand(value, number, array_keys, text[pos:end])
             pos = _WS.match(text, end).end()  # type: ignore[union-attr]
 
 
@@ -162,14 +162,15 @@ class _Document:
         self.pos += 1
         return c
 
-    def _value(self) -> Any:
+    def _value(self) -> tuple[Any, str]:
+        """The next JSON value and its source text."""
         self._peek()
         while True:
             try:
                 value, end = self.decoder.raw_decode(self.buf, self.pos)
                 if end < len(self.buf) or self.eof:
-                    self.pos = end
-                    return value
+                    text, self.pos = self.buf[self.pos : end], end
+                    return value, text
             except json.JSONDecodeError as exc:
                 if self.eof:
                     self.pos = min(exc.pos, len(self.buf))
@@ -184,7 +185,8 @@ class _Document:
         while True:
             self._peek()
             line = self._line_at(self.pos)
-            yield JsonItem(key, self._value(), line)
+            value, text = self._value()
+            yield JsonItem(key, value, line, raw=text)
             if self._expect(",]") == "]":
                 return
 
@@ -198,7 +200,7 @@ class _Document:
                 self.pos += 1
             else:
                 while True:
-                    key = self._value()
+                    key = self._value()[0]
                     if not isinstance(key, str):
                         raise self._fail("an object key is not a string")
                     self._expect(":")
@@ -206,9 +208,9 @@ class _Document:
                         yield from self._array(key)
                     else:
                         line = self._line_at(self.pos)
-                        value = self._value()
+                        value, text = self._value()
                         if key in self.array_keys:  # a single record where a list was expected
-                            yield JsonItem(key, value, line)
+                            yield JsonItem(key, value, line, raw=text)
                     if self._expect(",}") == "}":
                         break
         elif first is not None:

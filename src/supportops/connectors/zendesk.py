@@ -35,8 +35,9 @@ from supportops.connectors.base import (
 from supportops.connectors.jsonfile import iter_json
 from supportops.schema import CONTACTS, SURVEYS
 
-__all__ = ["SOURCE_SYSTEM", "channel_of", "read"]
+__all__ = ["SOURCE_SYSTEM", "STAGE_ROWS", "channel_of", "read"]
 
+STAGE_ROWS = 10_000  # rows staged per batch: keeps the reader's memory small whatever the file size
 SOURCE_SYSTEM = "zendesk"
 
 _VOICE = {"voice", "voicemail", "phone_call_inbound", "phone_call_outbound", "phone"}
@@ -179,23 +180,23 @@ def read(ctx: IngestContext) -> Iterator[StagedBatch]:
         value = item.value
         if not isinstance(value, dict):
             error = ParseError("invalid_json", "record", f"a ticket is a JSON object, not {type(value).__name__}")
-            contacts.add(dict(fixed), record=record_no, line=item.line, raw=value, error=error)
+            contacts.add(dict(fixed), record=record_no, line=item.line, raw=item.raw or value, error=error)
             continue
         if item.key == "satisfaction_ratings":
             rating_row: dict[str, Any] = dict(fixed)
             try:
                 if map_rating(value, None, ctx, rating_row):
-                    surveys.add(rating_row, record=record_no, line=item.line, raw=value)
+                    surveys.add(rating_row, record=record_no, line=item.line, raw=item.raw or value)
             except ParseError as exc:
-                surveys.add(rating_row, record=record_no, line=item.line, raw=value, error=exc)
+                surveys.add(rating_row, record=record_no, line=item.line, raw=item.raw or value, error=exc)
             continue
         row: dict[str, Any] = dict(fixed)
         try:
             map_ticket(value, metric_sets.get(_text(value.get("id")) or ""), ctx, row)
         except ParseError as exc:
-            contacts.add(row, record=record_no, line=item.line, raw=value, error=exc)
+            contacts.add(row, record=record_no, line=item.line, raw=item.raw or value, error=exc)
             continue
-        contacts.add(row, record=record_no, line=item.line, raw=value)
+        contacts.add(row, record=record_no, line=item.line, raw=item.raw or value)
         rating = value.get("satisfaction_rating")
         if isinstance(rating, dict):
             rating_row = dict(fixed)
@@ -204,7 +205,9 @@ def read(ctx: IngestContext) -> Iterator[StagedBatch]:
                     surveys.add(rating_row, record=record_no, line=item.line, raw=rating)
             except ParseError as exc:
                 surveys.add(rating_row, record=record_no, line=item.line, raw=rating, error=exc)
-        yield from contacts.maybe_flush()
-        yield from surveys.maybe_flush()
+        if len(contacts) >= STAGE_ROWS:
+            yield from contacts.flush()
+        if len(surveys) >= STAGE_ROWS:
+            yield from surveys.flush()
     yield from contacts.flush()
     yield from surveys.flush()
