@@ -46,7 +46,8 @@ def test_variant_is_named() -> None:
         }
     )
     label = sl_variant_label(ignored)
-    assert label.startswith("abandons_ignored") and "under 5 s" in label
+    assert label.startswith("abandons_ignored")
+    assert "under 5 s" in label
 
 
 def _isort_key(name: str) -> tuple[int, str]:
