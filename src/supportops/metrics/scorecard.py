@@ -189,9 +189,9 @@ def build_scorecard(
             raise InputError("--period is required when the workspace week does not start on Monday")
         period = latest_week(con, settings)
     period = period.strip().upper() if ("-W" in period.upper() or "-Q" in period.upper()) else period.strip()
+    start, end = period_bounds(period, zone, week_start)  # validates the label
     grain = _period_grain(period)
     prev = previous_period(period)
-    start, end = period_bounds(period, zone, week_start)
     prev_start, _ = period_bounds(prev, zone, week_start)
     overall = compute_metrics(con, settings, by=grain, start=prev_start, end=end)
     groups = parse_grouping(f"{breakdown},{grain}") if breakdown else None
