@@ -192,6 +192,9 @@ def build_tables(
             _sync=c.channel.isin(SYNC_CHANNELS),
             _q_ms=c.queue_ms.fill_null(0),
             _handle_ms=c.talk_ms.fill_null(0) + c.hold_ms.fill_null(0) + c.acw_ms.fill_null(0),
+        )
+        legs = legs.mutate(_offered=legs._offered_all & ~legs._short)
+        conv = legs.mutate(
             _first=ibis.row_number().over(first_w) == 0,
             _conv_end=ibis.coalesce(c.ended_at, c.arrived_at).max().over(conv_w),
             _conv_handled=ibis.ifelse(c.outcome == "handled", 1, 0).max().over(conv_w),
@@ -199,8 +202,12 @@ def build_tables(
             _conv_escalated=ibis.ifelse(c.escalated.fill_null(False), 1, 0).max().over(conv_w),
             _conv_max_tier=tier_reach.max().over(conv_w),
         )
-        legs = legs.mutate(_offered=legs._offered_all & ~legs._short)
-        conv = legs.filter(legs._first)
+        conv = conv.filter(conv._first)
+        keep = (
+            "conversation_id", "arrived_at", "customer_key", "reason_l1", "channel", "tier", "_arrived_s", "_first",
+            "_conv_end", "_conv_handled", "_conv_resolved", "_conv_escalated", "_conv_max_tier", *grouping.names,
+        )  # fmt: skip
+        conv = conv.select(*dict.fromkeys(keep))
         if has_table(con, "surveys"):
             s = con.table("surveys")
             surveyed = s.filter(s.conversation_id.notnull()).select("conversation_id").distinct()
