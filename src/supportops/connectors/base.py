@@ -36,6 +36,7 @@ __all__ = [
     "ParseError",
     "RowBuffer",
     "StageCounters",
+    "Staged",
     "StagedBatch",
     "localize",
     "parse_bool",
@@ -48,6 +49,20 @@ __all__ = [
 BATCH_ROWS = 50_000
 
 StagedBatch = tuple[str, Any]  # (table name, pyarrow.RecordBatch)
+
+
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """What a connector hands the merge besides its stage tables.
+
+    ``lines``: {table: {record: line}} for rejected records whose ``_line`` the stage lacks.
+    ``rows_sql``: {table: SELECT} giving the full validated rows when the stage holds only keys (large files).
+    ``temp_dirs``: folders ``rows_sql`` reads from, removed by the caller after the merge.
+    """
+
+    lines: dict[str, dict[int, int]] = field(default_factory=dict)
+    rows_sql: dict[str, str] = field(default_factory=dict)
+    temp_dirs: tuple[Path, ...] = ()
 
 
 @dataclass(slots=True)

@@ -75,8 +75,8 @@ def _text(src: str) -> str:
     return f"nullif(trim(CAST({src} AS VARCHAR)), '')"
 
 
-def _duration(src: str, unit: str) -> str:
-    t = _text(src)
+def _duration(t: str, unit: str) -> str:
+    """Milliseconds from the trimmed text ``t`` in ``unit`` (s, ms, min, hms or auto)."""
     num = f"TRY_CAST(replace({t}, ',', '.') AS DOUBLE)"
     hms = (
         f"(CASE WHEN regexp_matches({t}, '{_HMS_RE}') THEN "
@@ -91,7 +91,9 @@ def _duration(src: str, unit: str) -> str:
     if unit == "hms":
         return hms
     if unit == "auto":
-        return f"(CASE WHEN contains({t}, ':') THEN {hms} ELSE CAST(round({num} * 1000) AS BIGINT) END)"
+        plain = f"CAST(round(TRY_CAST({t} AS DOUBLE) * 1000) AS BIGINT)"
+        fallback = f"(CASE WHEN contains({t}, ':') THEN {hms} ELSE CAST(round({num} * 1000) AS BIGINT) END)"
+        return f"coalesce({plain}, {fallback})"
     return f"CAST(round({num} * {factor[unit]}) AS BIGINT)"
 
 
@@ -106,11 +108,18 @@ def _zone_sql(settings: Settings, program_id: str, override: str | None, queue_e
     return f"(CASE {queue_expr} {whens} ELSE {default} END)"
 
 
-def _timestamp(src: str, fmt: str, zone: str) -> tuple[str, str, str]:
-    """(UTC instant, DST-gap flag, DST-fold flag) SQL for a source timestamp column."""
-    t = _text(src)
+def _timestamp(t: str, fmt: str, zone: str) -> tuple[str, str, str]:
+    """(UTC instant, DST-gap flag, DST-fold flag) SQL for the trimmed text ``t`` of a timestamp.
+
+    ISO 8601 text ending in ``Z`` or an offset (``+01:00``, ``+0100``, ``+01``) is an instant; anything else
+    is a naive local time in ``zone``: in a spring-forward gap it moves forward by the gap, in a fall-back
+    repeat it takes the first occurrence (the same rule as :func:`supportops.connectors.base.localize`).
+    """
     if fmt == "auto":
-        has_offset = f"regexp_matches({t}, '(Z|[+-]\\d\\d(:?\\d\\d)?)$')"
+        has_offset = (
+            f"(right({t}, 1) IN ('Z', 'z') OR (length({t}) > 16 AND (substr({t}, -6, 1) IN ('+', '-') "
+            f"OR substr({t}, -5, 1) IN ('+', '-') OR substr({t}, -3, 1) IN ('+', '-'))))"
+        )
         aware = f"TRY_CAST({t} AS TIMESTAMPTZ)"
         naive = f"TRY_CAST({t} AS TIMESTAMP)"
     else:
@@ -121,19 +130,17 @@ def _timestamp(src: str, fmt: str, zone: str) -> tuple[str, str, str]:
     earlier = f"({later} - INTERVAL 1 HOUR)"
     is_fold = f"coalesce(timezone({zone}, {earlier}) = {naive}, false)"
     is_gap = f"coalesce(timezone({zone}, {later}) <> {naive}, false)"
+    if has_offset == "true":
+        return aware, "false", "false"
     instant = f"(CASE WHEN {has_offset} THEN {aware} WHEN {is_fold} THEN {earlier} ELSE {later} END)"
-    gap = f"(NOT {has_offset} AND {is_gap})"
-    fold = f"(NOT {has_offset} AND {is_fold})"
+    # CASE, not AND: DuckDB evaluates both sides of AND in a projection, and the zone lookups are costly.
+    gap = f"(CASE WHEN {t} IS NULL OR {has_offset} THEN false ELSE {is_gap} END)"
+    fold = f"(CASE WHEN {t} IS NULL OR {has_offset} THEN false ELSE {is_fold} END)"
     return instant, gap, fold
 
 
-def _convert(
-    col: Column, src: str, mapping: IngestMapping | None, zone: str
-) -> tuple[str, str, tuple[str, str] | None]:
-    """(value SQL, parse-failure reason, optional (gap, fold) SQL) for one mapped column."""
-    t = _text(src)
-    if col.name == "customer_key":
-        return t, "", None
+def _convert(col: Column, t: str, mapping: IngestMapping | None, zone: str) -> tuple[str, str, tuple[str, str] | None]:
+    """(value SQL from trimmed text ``t``, parse-failure reason, optional (gap, fold) SQL) for one column."""
     if col.type == "text":
         return t, "", None
     if col.type == "text[]":
@@ -150,13 +157,13 @@ def _convert(
         return f"TRY_CAST({t} AS DATE)", "unparseable_timestamp", None
     if col.type == "timestamp":
         fmt = mapping.timestamp_format if mapping else "auto"
-        instant, gap, fold = _timestamp(src, fmt, zone)
+        instant, gap, fold = _timestamp(t, fmt, zone)
         return instant, "unparseable_timestamp", (gap, fold)
     if col.unit == "ms":
         unit = "auto"
         if mapping:
             unit = mapping.duration_units.get(col.name, mapping.duration_unit)
-        return _duration(src, unit), "unparseable_duration", None
+        return _duration(t, unit), "unparseable_duration", None
     number = f"TRY_CAST(replace({t}, ',', '') AS DOUBLE)"
     if col.type in ("int", "bigint"):
         kind = "INTEGER" if col.type == "int" else "BIGINT"
@@ -186,74 +193,80 @@ def stage_sql(
     """
     consts = plan.constants
     override = time_zone or (mapping.time_zone if mapping else None)
-    queue_src = plan.sources.get("queue_id")
-    queue_expr = (
-        _text(_q(queue_src)) if queue_src else (sql_literal(consts["queue_id"]) if "queue_id" in consts else None)
-    )
+
+    # Layer 1: the trimmed text of every source column used; layer 2: typed values; layer 3: parse failures.
+    texts: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    for col in table.columns:
+        if col.name in _SYSTEM_COLUMNS:
+            continue
+        src_name = plan.sources.get(col.name)
+        if src_name is not None:
+            texts[col.name] = _text(_q(src_name))
+            same = normalize_header(src_name) == normalize_header(col.name)
+            labels[col.name] = src_name if same else f"{src_name} ({col.name})"
+        elif col.name in consts:
+            texts[col.name] = _text(sql_literal(consts[col.name]))
+            labels[col.name] = f"{col.name} (constant)"
+    queue_expr = "_t_queue_id" if "queue_id" in texts else None
     zone = _zone_sql(settings, program_id, override, queue_expr)
 
     values: dict[str, str] = {}
-    failures: list[tuple[str, str, str, str]] = []  # (condition, reason, field, detail)
+    failures: list[tuple[str, str, str]] = []  # (condition, reason, field); detail is the source text
     gaps: list[str] = []
     folds: list[str] = []
+    fixed = {"program_id": program_id, "source_system": source_system, "ingest_batch_id": batch_id}
     for col in table.columns:
-        if col.name == "program_id":
-            values[col.name] = sql_literal(program_id)
+        if col.name in fixed:
+            values[col.name] = sql_literal(fixed[col.name])
             continue
-        if col.name == "source_system":
-            values[col.name] = sql_literal(source_system)
-            continue
-        if col.name == "ingest_batch_id":
-            values[col.name] = sql_literal(batch_id)
-            continue
-        src_name = plan.sources.get(col.name)
-        if src_name is None and col.name in consts:
-            src = sql_literal(consts[col.name])
-            field_label = f"{col.name} (constant)"
-        elif src_name is None:
+        if col.name not in texts:
             values[col.name] = f"CAST(NULL AS {col.duckdb_type})"
             continue
-        else:
-            src = _q(src_name)
-            field_label = (
-                src_name if normalize_header(src_name) == normalize_header(col.name) else (f"{src_name} ({col.name})")
-            )
-        expr, reason, dst = _convert(col, src, mapping, zone)
+        t = f"_t_{col.name}"
+        expr, reason, dst = _convert(col, t, mapping, zone)
         values[col.name] = expr
         if reason:
-            failures.append((f"({_text(src)} IS NOT NULL AND ({expr}) IS NULL)", reason, field_label, _text(src)))
-        if dst:
-            gap, fold = dst
-            gaps.append(f"CAST({gap} AS INTEGER)")
-            folds.append(f"CAST({fold} AS INTEGER)")
+            failures.append((f"(_t_{col.name} IS NOT NULL AND {col.name} IS NULL)", reason, col.name))
+        if dst and dst != ("false", "false"):
+            gaps.append(f"CAST({dst[0]} AS INTEGER)")
+            folds.append(f"CAST({dst[1]} AS INTEGER)")
 
-    if values.get("customer_key", "").startswith("nullif"):
-        values["customer_key"] = f"left(md5({sql_literal(salt + '|')} || {values['customer_key']}), 16)"
-    record = values["source_record_id"]
-    record_src = plan.sources.get("source_record_id")
-    if record_src is not None:
-        failures.insert(0, (f"({record} IS NULL)", "missing_required", record_src, "NULL"))
+    if "customer_key" in texts:
+        values["customer_key"] = f"left(md5({sql_literal(salt + '|')} || _t_customer_key), 16)"
+    record = "_t_source_record_id"
+    if "source_record_id" in texts:
+        failures.insert(0, (f"({record} IS NULL)", "missing_required", "source_record_id"))
     key = _KEY_PREFIX_COLUMNS.get(table.name)
     if key:
         values[key] = f"({sql_literal(program_id + ':' + source_system + ':')} || {record})"
-    if table.name == "contacts" and plan.sources.get("conversation_id") is None and "conversation_id" not in consts:
+    if table.name == "contacts" and "conversation_id" not in texts:
         values["conversation_id"] = record
 
     def case(pick: int) -> str:
         if not failures:
             return "CAST(NULL AS VARCHAR)"
-        body = " ".join(f"WHEN {f[0]} THEN {f[pick] if pick == 3 else sql_literal(f[pick])}" for f in failures)
+        if pick == 1:
+            body = " ".join(f"WHEN {c} THEN {sql_literal(r)}" for c, r, _ in failures)
+        elif pick == 2:
+            body = " ".join(f"WHEN {c} THEN {sql_literal(labels.get(f, f))}" for c, _, f in failures)
+        else:
+            body = " ".join(f"WHEN {c} THEN _t_{f}" for c, _, f in failures)
         return f"CASE {body} END"
 
-    cols = ",\n  ".join(f"{expr} AS {name}" for name, expr in values.items())
+    layer1 = ", ".join(f"{expr} AS _t_{name}" for name, expr in texts.items())
+    layer2 = ",\n  ".join(f"{expr} AS {name}" for name, expr in values.items())
+    t_cols = ", ".join(f"_t_{name}" for name in texts)
     zero = "CAST(0 AS INTEGER)"
     return (
-        f"SELECT\n  {cols},\n"
+        f"SELECT * EXCLUDE ({t_cols}) FROM (\n"
+        f"SELECT *,\n"
         "  CAST(NULL AS BIGINT) AS _record, CAST(NULL AS BIGINT) AS _line,\n"
         f"  {case(1)} AS _err_reason, {case(2)} AS _err_field, {case(3)} AS _err_detail,\n"
-        "  CAST(NULL AS VARCHAR) AS _raw,\n"
+        "  CAST(NULL AS VARCHAR) AS _raw\n"
+        f"FROM (\nSELECT\n  {layer2},\n"
         f"  {' + '.join(gaps) if gaps else zero} AS _dst_gaps,\n"
         f"  {' + '.join(folds) if folds else zero} AS _dst_folds,\n"
-        f"  src AS _src\n"
-        f"FROM {relation} AS src"
+        f"  {t_cols}, _src\n"
+        f"FROM (SELECT {layer1}, src AS _src FROM {relation} AS src)))"
     )

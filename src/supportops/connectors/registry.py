@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from supportops.connectors.base import IngestContext
+from supportops.connectors.base import IngestContext, Staged
 from supportops.errors import InputError, UnknownFormatError
 from supportops.warehouse.validation import sql_literal
 
@@ -28,9 +28,7 @@ class Stager(Protocol):
     name: str
     description: str
 
-    def stage(
-        self, con: duckdb.DuckDBPyConnection, ctx: IngestContext, progress: Progress | None
-    ) -> dict[str, dict[int, int]]: ...
+    def stage(self, con: duckdb.DuckDBPyConnection, ctx: IngestContext, progress: Progress | None) -> Staged: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,14 +39,12 @@ class PythonStager:
     description: str
     module: str
 
-    def stage(
-        self, con: duckdb.DuckDBPyConnection, ctx: IngestContext, progress: Progress | None
-    ) -> dict[str, dict[int, int]]:
+    def stage(self, con: duckdb.DuckDBPyConnection, ctx: IngestContext, progress: Progress | None) -> Staged:
         from supportops.warehouse.ingest import stage_batches
 
         reader = importlib.import_module(self.module)
         stage_batches(con, reader.read(ctx), progress)
-        return {}
+        return Staged()
 
 
 def _run_with_progress(con: duckdb.DuckDBPyConnection, sql: str, progress: Progress | None, what: str) -> None:
@@ -85,13 +81,11 @@ class GenericStager:
     name: str
     description: str
 
-    def stage(
-        self, con: duckdb.DuckDBPyConnection, ctx: IngestContext, progress: Progress | None
-    ) -> dict[str, dict[int, int]]:
+    def stage(self, con: duckdb.DuckDBPyConnection, ctx: IngestContext, progress: Progress | None) -> Staged:
         from supportops.connectors.generic import plan_columns, stage_sql
-        from supportops.connectors.textfile import TextFormat, record_lines, sniff, utf8_copy
+        from supportops.connectors.textfile import TextFormat, record_lines, record_lines_scan, sniff, utf8_copy
         from supportops.schema import TABLES
-        from supportops.warehouse.ingest import stage_statement
+        from supportops.warehouse.ingest import stage_statement, validated_sql
 
         mapping = None
         if ctx.mapping is not None:
@@ -139,11 +133,13 @@ class GenericStager:
         )
         try:
             try:
-                _run_with_progress(con, stage_statement(table, inner), progress, f"reading {path.name}")
+                _run_with_progress(con, stage_statement(table, inner, narrow=True), progress, f"checking {path.name}")
             except Exception as exc:
                 raise InputError(f"{path}: cannot be read as {self.name}: {exc}") from None
+            rows_sql = {table.name: validated_sql(table, inner)}
+            temps = (tmpdir,) if tmpdir is not None else ()
             if fmt is None:
-                return {}
+                return Staged(rows_sql=rows_sql)
             _stage_malformed(con, table.name)
             rejected = [
                 int(r[0])
@@ -152,12 +148,22 @@ class GenericStager:
                     "AND _reason <> 'malformed_row'"
                 ).fetchall()
             ]
-            utf8 = TextFormat(encoding="utf-8-sig", delimiter=fmt.delimiter, header=fmt.header)
-            lines = record_lines(read_path, utf8, rejected, expected_fields=len(fmt.header))
-            return {table.name: lines}
-        finally:
+            malformed = _count_malformed(con, table.name)
+            if malformed:
+                utf8 = TextFormat(encoding="utf-8-sig", delimiter=fmt.delimiter, header=fmt.header)
+                lines = record_lines(read_path, utf8, rejected, expected_fields=len(fmt.header))
+            else:
+                lines = record_lines_scan(read_path, rejected)
+            return Staged(lines={table.name: lines}, rows_sql=rows_sql, temp_dirs=temps)
+        except BaseException:
             if tmpdir is not None:
                 shutil.rmtree(tmpdir, ignore_errors=True)
+            raise
+
+
+def _count_malformed(con: duckdb.DuckDBPyConnection, table_name: str) -> int:
+    rows = con.execute(f"SELECT count(*) FROM stage_{table_name} WHERE _reason = 'malformed_row'").fetchall()
+    return int(rows[0][0])
 
 
 def _stage_malformed(con: duckdb.DuckDBPyConnection, table_name: str) -> None:
@@ -181,9 +187,8 @@ def _stage_malformed(con: duckdb.DuckDBPyConnection, table_name: str) -> None:
     con.executemany("INSERT INTO _malformed VALUES (?, ?, ?, ?)", values)
     con.execute(
         f"""INSERT INTO stage_{table_name} BY NAME
-        SELECT NULL::BIGINT AS _record, line AS _line, 'malformed_row' AS _err_reason, field AS _err_field,
-               detail AS _err_detail, 'malformed_row' AS _reason, field AS _field, detail AS _detail,
-               raw AS _raw, 0 AS _dst_gaps, 0 AS _dst_folds
+        SELECT NULL::BIGINT AS _record, line AS _line, 'malformed_row' AS _reason, field AS _field,
+               detail AS _detail, raw AS _raw, 0 AS _dst_gaps, 0 AS _dst_folds
         FROM _malformed"""
     )
 

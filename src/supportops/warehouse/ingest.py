@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from supportops.config import Settings, load_settings
-from supportops.connectors.base import IngestContext, StagedBatch
+from supportops.connectors.base import IngestContext, Staged, StagedBatch
 from supportops.errors import IngestError, InputError
 from supportops.schema import TABLES, Table
 from supportops.warehouse.connection import connect, customer_salt
@@ -39,6 +40,7 @@ __all__ = [
     "ingest_file",
     "stage_batches",
     "stage_statement",
+    "validated_sql",
 ]
 
 Progress = Callable[[float | None, str], None]
@@ -136,18 +138,31 @@ def _stage_name(table: Table) -> str:
 
 def _validated(table: Table, inner: str, *, has_src: bool) -> str:
     """Wrap a staged SELECT with the quarantine reason, field and detail of each row."""
-    reason, fld, detail = reason_sql(table)
+    rule, reason, fld, detail = reason_sql(table)
     raw = "CASE WHEN _reason IS NOT NULL THEN coalesce(_raw, CAST(to_json(_src) AS VARCHAR)) END" if has_src else "_raw"
     exclude = "_raw, _src" if has_src else "_raw"
     return (
-        f"SELECT * EXCLUDE ({exclude}), {raw} AS _raw FROM ("
-        f"SELECT *, {reason} AS _reason, {fld} AS _field, {detail} AS _detail FROM ({inner}))"
+        f"SELECT * EXCLUDE ({exclude}, _rule), {raw} AS _raw FROM ("
+        f"SELECT *, {reason} AS _reason, {fld} AS _field, {detail} AS _detail FROM ("
+        f"SELECT *, {rule} AS _rule FROM ({inner})))"
     )
 
 
-def stage_statement(table: Table, inner_sql: str) -> str:
-    """SQL staging the rows of a SELECT (generic importer: has ``_src``, ``_dst_gaps``, ``_dst_folds``)."""
-    return f"CREATE OR REPLACE TEMP TABLE {_stage_name(table)} AS {_validated(table, inner_sql, has_src=True)}"
+def validated_sql(table: Table, inner_sql: str) -> str:
+    """The staged rows of a generic SELECT (with ``_src``) with their quarantine reason, field and detail."""
+    return _validated(table, inner_sql, has_src=True)
+
+
+def stage_statement(table: Table, inner_sql: str, *, narrow: bool = False) -> str:
+    """SQL staging the rows of a generic SELECT; ``narrow`` keeps only what counting and quarantine need."""
+    rows = validated_sql(table, inner_sql)
+    if narrow:
+        version = f", {table.version_column}" if table.version_column else ""
+        rows = (
+            f"SELECT {table.key}{version}, _record, _line, _reason, _field, _detail, _raw, _dst_gaps, _dst_folds "
+            f"FROM ({rows})"
+        )
+    return f"CREATE OR REPLACE TEMP TABLE {_stage_name(table)} AS {rows}"
 
 
 def stage_batches(
@@ -209,8 +224,13 @@ def _merge_table(
     source_file: str,
     sha256: str,
     lines: dict[int, int],
+    rows_sql: str | None = None,
 ) -> TableResult:
-    """Quarantine the rejected rows of one staged table and merge the valid ones (inside a transaction)."""
+    """Quarantine the rejected rows of one staged table and merge the valid ones (inside a transaction).
+
+    ``rows_sql``, when given, yields the full validated rows in the stage's order (the stage then holds only
+    the key, version and quarantine columns).
+    """
     stage = _stage_name(table)
     key, version = table.key, table.version_column or "NULL"
     rec = "CASE WHEN s._reason = 'malformed_row' THEN s._record ELSE coalesce(s._record, s.rowid + 1) END"
@@ -254,22 +274,32 @@ def _merge_table(
     quarantined = rejected - known
 
     # Valid rows: keep the newest copy of each key within the file, then merge against the warehouse.
+    # Counting and matching use the stage's key and version; full rows come from ``rows_sql`` (the stage
+    # itself, or for large generic files the validated query, read a second time instead of materialised).
     valid = read - rejected
     cols = ", ".join(table.column_names)
+    rows_rel = f"({rows_sql})" if rows_sql else stage
     dup_keys = _count(
         con,
         f"SELECT count(*) FROM (SELECT {key} FROM {stage} WHERE _reason IS NULL GROUP BY {key} HAVING count(*) > 1)",
     )
     if dup_keys:
-        con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE _best_t AS SELECT {cols} FROM {stage} s WHERE _reason IS NULL
-            QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY {version} DESC NULLS LAST, {rec} DESC) = 1"""
+        numbered = (
+            f"(SELECT *, row_number() OVER () AS _rn FROM {rows_rel})"
+            if rows_sql
+            else f"(SELECT *, {rec} AS _rn FROM {stage} s)"
         )
-        best = "_best_t"
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _best_t AS SELECT {cols} FROM {numbered} WHERE _reason IS NULL
+            QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY {version} DESC NULLS LAST, _rn DESC) = 1"""
+        )
+        best = keys = "_best_t"
+        unique = _count(con, "SELECT count(*) FROM _best_t")
     else:
-        con.execute(f"CREATE OR REPLACE TEMP VIEW _best_v AS SELECT {cols} FROM {stage} WHERE _reason IS NULL")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW _best_v AS SELECT {cols} FROM {rows_rel} WHERE _reason IS NULL")
         best = "_best_v"
-    unique = _count(con, f"SELECT count(*) FROM {best}")
+        keys = f"(SELECT {key}{', ' + version if table.version_column else ''} FROM {stage} WHERE _reason IS NULL)"
+        unique = valid
     in_file_duplicates = valid - unique
 
     stored = _count(con, f"SELECT count(*) FROM (SELECT 1 FROM {table.name} LIMIT 1)")
@@ -285,14 +315,14 @@ def _merge_table(
         row = con.execute(
             f"""SELECT count(*) FILTER (WHERE t.{key} IS NULL),
                        count(*) FILTER (WHERE t.{key} IS NOT NULL AND {newer})
-                FROM {best} s LEFT JOIN {table.name} t ON s.{key} = t.{key}"""
+                FROM {keys} s LEFT JOIN {table.name} t ON s.{key} = t.{key}"""
         ).fetchall()[0]
         accepted, replaced = int(row[0]), int(row[1])
         existing_dups = unique - accepted - replaced
         if replaced:
             con.execute(
                 f"""DELETE FROM {table.name} WHERE {key} IN (
-                    SELECT s.{key} FROM {best} s JOIN {table.name} t ON s.{key} = t.{key} WHERE {newer})"""
+                    SELECT s.{key} FROM {keys} s JOIN {table.name} t ON s.{key} = t.{key} WHERE {newer})"""
             )
         if accepted or replaced:
             con.execute(
@@ -345,6 +375,7 @@ def ingest_file(
     connector = get_connector(fmt)
     digest = _sha256_in_background(path)
     con = connect(workspace)
+    staged: Staged | None = None
     try:
         batch_id = new_batch_id()
         ctx = IngestContext(
@@ -357,7 +388,7 @@ def ingest_file(
             mapping=mapping,
         )
         begun = datetime.now(UTC)
-        lines = connector.stage(con, ctx, progress)
+        staged = connector.stage(con, ctx, progress)
         tables = _staged_tables(con)
         sha256 = digest()
         dst = con.execute(
@@ -383,7 +414,8 @@ def ingest_file(
                     program_id=program_id,
                     source_file=str(path),
                     sha256=sha256,
-                    lines=lines.get(t.name, {}),
+                    lines=staged.lines.get(t.name, {}),
+                    rows_sql=staged.rows_sql.get(t.name),
                 )
             result = IngestResult(
                 batch_id=batch_id,
@@ -424,3 +456,5 @@ def ingest_file(
         return result
     finally:
         con.close()
+        for folder in staged.temp_dirs if staged is not None else ():
+            shutil.rmtree(folder, ignore_errors=True)

@@ -45,8 +45,13 @@ def _rules(col: Column) -> list[tuple[str, str, str]]:
     return out
 
 
-def reason_sql(table: Table) -> tuple[str, str, str]:
-    """SQL expressions for (reason, field, detail) of a staged row of ``table``; NULL when valid."""
+def reason_sql(table: Table) -> tuple[str, str, str, str]:
+    """SQL for (rule, reason, field, detail) of a staged row of ``table``.
+
+    ``rule`` is the index of the first rule the row breaks (0: the reader's own parse error), NULL when the
+    row is valid; it is computed once, and ``reason``, ``field`` and ``detail`` (which refer to a column
+    ``_rule`` holding it) only look it up, so the rules are evaluated once per row.
+    """
     whens: list[tuple[str, str, str, str]] = [
         ("_err_reason IS NOT NULL", "_err_reason", "_err_field", "_err_detail"),
     ]
@@ -62,9 +67,14 @@ def reason_sql(table: Table) -> tuple[str, str, str]:
                 "NULL",
             )
         )
+    rule = "CASE " + " ".join(f"WHEN {w[0]} THEN {i}" for i, w in enumerate(whens)) + " END"
 
-    def case(pick: int) -> str:
-        body = " ".join(f"WHEN {w[0]} THEN {w[pick]}" for w in whens)
-        return f"CASE {body} END"
+    def lookup(pick: int) -> str:
+        constant = all(w[pick].startswith("'") for w in whens[1:])
+        if constant:
+            items = ", ".join(w[pick] for w in whens[1:])
+            return f"(CASE WHEN _rule IS NULL THEN NULL WHEN _rule = 0 THEN {whens[0][pick]} ELSE [{items}][_rule] END)"
+        body = " ".join(f"WHEN {i} THEN {w[pick]}" for i, w in enumerate(whens) if w[pick] != "NULL")
+        return f"(CASE _rule {body} END)"
 
-    return case(1), case(2), case(3)
+    return rule, lookup(1), lookup(2), lookup(3)
