@@ -104,7 +104,8 @@ def main() -> None:
         )
         floor = duckdb_floor(csv_path, workdir)
         print(
-            f"DuckDB bare CSV load of the same file (no validation): {floor:.2f} s; supportops / bare = {wall / floor:.2f}x"
+            f"DuckDB bare CSV load of the same file (no validation): {floor:.2f} s; "
+            f"supportops / bare = {wall / floor:.2f}x"
         )
         rows_per_s = args.rows / wall
         print(f"RESULT ingest rows_per_s={rows_per_s:.0f} peak_rss_mb={peak_mb:.0f}")

@@ -27,7 +27,7 @@ import gzip
 import io
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from typing import IO, Any
+from typing import IO, Any, cast
 from zoneinfo import ZoneInfo
 
 from supportops.connectors.base import (
@@ -72,7 +72,7 @@ def _open(ctx: IngestContext) -> IO[str]:
     path = ctx.source_file
     with path.open("rb") as probe:
         gz = probe.read(2) == b"\x1f\x8b"
-    binary: IO[bytes] = gzip.open(path, "rb") if gz else path.open("rb")  # noqa: SIM115 (closed by the wrapper)
+    binary = cast(IO[bytes], gzip.open(path, "rb") if gz else path.open("rb"))  # noqa: SIM115 (closed by the wrapper)
     return io.TextIOWrapper(binary, encoding="utf-8-sig", errors="strict", newline="")
 
 

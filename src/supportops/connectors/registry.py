@@ -23,10 +23,13 @@ __all__ = ["FORMATS", "Stager", "get_connector"]
 
 
 class Stager(Protocol):
-    """Fills the staging tables for one file; returns {table: {record: line}} for rows lacking ``_line``."""
+    """Fills the staging tables for one file (see :class:`supportops.connectors.base.Staged`)."""
 
-    name: str
-    description: str
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def description(self) -> str: ...
 
     def stage(self, con: duckdb.DuckDBPyConnection, ctx: IngestContext, progress: Progress | None) -> Staged: ...
 
