@@ -4,13 +4,15 @@ The definition (``reference/formulas.md`` §4.7): for each handled inbound conve
 ending at *t*, repeat(*c*) holds when an inbound conversation of *k* (any channel) starts in (*t*, *t* + N
 days]; when *c* has a level-1 reason, the later conversation must have the same ``reason_l1``. Conversations
 count once however many legs (transfers, callbacks) they have, because legs are grouped by
-``conversation_id`` first. Only conversations whose window has fully elapsed within the data (*t* + N days ≤
-the last arrival in the warehouse) are eligible; conversations without a customer key are not eligible.
+``conversation_id`` first; outbound conversations never count. Only conversations whose window has fully
+elapsed within the data (*t* + N days ≤ the last arrival in the warehouse, to the second) are eligible;
+conversations without a customer key are not eligible.
 
-Computed without a self-join: every conversation contributes a *start* event and every eligible handled
-conversation an *end* event; ordering events by time (starts before ends at the same instant) the next start
-strictly after an end is the minimum start among the following rows, per customer and per customer and
-reason. This runs as two window passes on any backend.
+Computed exactly without a quadratic self-join. Order a customer's conversations by start (then id): every
+start strictly after *t* comes after *c* in that order, so when the next conversation's start (``lead``) is
+after *t*, it is the first start after *t* and the question is whether it lies within N days. Only when the
+next conversation starts before *c* ends (overlapping conversations, rare) is the window searched directly,
+by a join restricted to those conversations. The same is done per customer and reason.
 """
 
 from __future__ import annotations
@@ -20,49 +22,58 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-__all__ = ["repeat_flags"]
+__all__ = ["with_repeat_flags"]
 
 
-def repeat_flags(conversations: ir.Table, *, window_days: int, data_end_epoch_s: int | None) -> ir.Table:
-    """``conversation_id, _repeat_eligible, _repeat`` (0/1) for the handled conversations of ``conversations``.
+def with_repeat_flags(conversations: ir.Table, *, window_days: int, data_end_epoch_s: int | None) -> ir.Table:
+    """``conversations`` with ``_repeat_eligible`` and ``_repeat`` (0/1) added.
 
-    ``conversations`` needs ``conversation_id``, ``customer_key``, ``reason_l1``, ``arrived_at`` (start),
-    ``_conv_end`` (end, a timestamp) and ``_conv_handled`` (0/1). ``data_end_epoch_s`` is the last arrival in
-    the warehouse (UTC epoch seconds); without it nothing is eligible.
+    ``conversations`` has one row per conversation with ``conversation_id``, ``customer_key``, ``reason_l1``,
+    ``arrived_at`` (start), ``_conv_end`` (end) and ``_conv_handled`` (0/1). ``data_end_epoch_s`` is the
+    last arrival in the warehouse (UTC epoch seconds); without it nothing is eligible.
     """
     import ibis
 
     from supportops.metrics.tables import epoch_s
 
-    c = conversations.filter(conversations.customer_key.notnull())
-    starts = c.select(
-        conversation_id="conversation_id",
-        customer_key="customer_key",
-        reason_l1="reason_l1",
-        _t=c.arrived_at,
-        _kind=ibis.literal(0, type="int8"),
-    )
-    ends = c.filter(c._conv_handled == 1).select(
-        conversation_id="conversation_id",
-        customer_key="customer_key",
-        reason_l1="reason_l1",
-        _t=c._conv_end,
-        _kind=ibis.literal(1, type="int8"),
-    )
-    ev = starts.union(ends)
-    start_t = ibis.cases((ev._kind == 0, ev._t), else_=None)
-    any_w = ibis.window(group_by=[ev.customer_key], order_by=[ev._t, ev._kind], rows=(1, None))
-    same_w = ibis.window(group_by=[ev.customer_key, ev.reason_l1], order_by=[ev._t, ev._kind], rows=(1, None))
-    ev = ev.mutate(_next_any=start_t.min().over(any_w), _next_same=start_t.min().over(same_w))
-    ends = ev.filter(ev._kind == 1)
-    nxt = ibis.ifelse(ends.reason_l1.isnull(), ends._next_any, ends._next_same)
-    horizon = ends._t + ibis.interval(days=window_days)
+    c = conversations
+    hk = c.customer_key.hash()  # a cheap leading sort key; the customer key itself decides
+    order = [c.arrived_at, c.conversation_id]
+    any_w = ibis.window(group_by=[hk, c.customer_key], order_by=order)
+    same_w = ibis.window(group_by=[hk, c.customer_key, c.reason_l1], order_by=order)
+    c = c.mutate(_next_any=c.arrived_at.lead().over(any_w), _next_same=c.arrived_at.lead().over(same_w))
+    horizon = c._conv_end + ibis.interval(days=window_days)
     if data_end_epoch_s is None:
         eligible: ir.BooleanValue = ibis.literal(False)
     else:
-        eligible = epoch_s(ends._t) + window_days * 86400 <= data_end_epoch_s
-    return ends.select(
-        conversation_id="conversation_id",
-        _repeat_eligible=ibis.ifelse(eligible, 1, 0),
-        _repeat=ibis.ifelse(eligible & nxt.notnull() & (nxt <= horizon), 1, 0),
+        eligible = (
+            (c._conv_handled == 1)
+            & c.customer_key.notnull()
+            & (epoch_s(c._conv_end) + window_days * 86400 <= data_end_epoch_s)
+        )
+    c = c.mutate(
+        _eligible=eligible,
+        _overlap_any=c._next_any.notnull() & (c._next_any <= c._conv_end),
+        _overlap_same=c.reason_l1.notnull() & c._next_same.notnull() & (c._next_same <= c._conv_end),
+        _horizon=horizon,
+    )
+    # overlapping conversations: look for a start inside (end, end + N days] directly
+    need = c.filter(c._eligible & (c._overlap_any | c._overlap_same)).select(
+        _cid="conversation_id", _k="customer_key", _r="reason_l1", _end="_conv_end", _hz="_horizon"
+    )
+    starts = c.filter(c.customer_key.notnull()).select(_sk="customer_key", _sr="reason_l1", _st="arrived_at")
+    hits = need.join(starts, [need._k == starts._sk, starts._st > need._end, starts._st <= need._hz])
+    found = hits.group_by("_cid").aggregate(
+        _fb_any=ibis.ifelse(hits._st.notnull(), 1, 0).max(),
+        _fb_same=ibis.ifelse(hits._sr == hits._r, 1, 0).max(),
+    )
+    c = c.left_join(found, c.conversation_id == found._cid).drop("_cid")
+    by_lead_any = c._next_any.notnull() & (c._next_any <= c._horizon)
+    by_lead_same = c._next_same.notnull() & (c._next_same <= c._horizon)
+    any_hit = ibis.ifelse(c._overlap_any, c._fb_any.fill_null(0) == 1, by_lead_any)
+    same_hit = ibis.ifelse(c._overlap_same, c._fb_same.fill_null(0) == 1, by_lead_same)
+    hit = ibis.ifelse(c.reason_l1.isnull(), any_hit, same_hit)
+    c = c.mutate(_repeat_eligible=ibis.ifelse(c._eligible, 1, 0), _repeat=ibis.ifelse(c._eligible & hit, 1, 0))
+    return c.drop(
+        "_next_any", "_next_same", "_eligible", "_overlap_any", "_overlap_same", "_horizon", "_fb_any", "_fb_same"
     )

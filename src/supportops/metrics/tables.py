@@ -55,9 +55,38 @@ PRODUCTIVE_STATES = ("available", "on_contact", "acw")
 SHRINKAGE_STATES = ("break", "lunch", "meeting", "training", "coaching", "system_down", "aux")
 
 
+def _builtin_epoch_us(backend: str) -> Any:
+    """The backend's own microseconds-since-epoch function (DuckDB ``epoch_us``, Spark ``unix_micros``)."""
+    if backend == "duckdb":
+        from supportops.metrics.native import duckdb_epoch_us
+
+        return duckdb_epoch_us
+    if backend == "pyspark":
+        from supportops.metrics.native import spark_unix_micros
+
+        return spark_unix_micros
+    return None
+
+
+def epoch_us(ts: ir.TimestampValue) -> ir.IntegerValue:
+    """UTC microseconds since 1970 of a timestamp, with the backend's native function where it has one.
+
+    (Ibis's portable ``epoch_seconds`` converts through the session zone on DuckDB, ten times slower.)
+    """
+    try:
+        backend = ts.get_backend().name
+    except Exception:  # an unbound expression: the portable form
+        backend = ""
+    native = _builtin_epoch_us(backend)
+    if native is not None:
+        return native(ts)  # type: ignore[no-any-return]
+    whole = ts.epoch_seconds().cast("float64").floor().cast("int64")
+    return whole * 1_000_000 + ts.microsecond().cast("int64")
+
+
 def epoch_s(ts: ir.TimestampValue) -> ir.IntegerValue:
     """Whole UTC epoch seconds of a timestamp (floor), the same on DuckDB and PySpark."""
-    return ts.epoch_seconds().cast("float64").floor().cast("int64")
+    return epoch_us(ts) // 1_000_000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -180,9 +209,6 @@ def build_tables(
         short_ms = settings.service_level.short_abandon_s * 1000.0
         arrived = epoch_s(c.arrived_at)
         is_short = (c.outcome == "abandoned") & (c.queue_ms.fill_null(0) < short_ms) if short_ms > 0 else None
-        conv_w = ibis.window(group_by=c.conversation_id)
-        first_w = ibis.window(group_by=c.conversation_id, order_by=[c.arrived_at, c.leg_seq, c.leg_id])
-        tier_reach = ibis.greatest(c.tier.fill_null(1), c.escalation_level.fill_null(0))
         legs = c.mutate(
             **_group_columns(c, grouping),
             **bucket(arrived),
@@ -194,20 +220,20 @@ def build_tables(
             _handle_ms=c.talk_ms.fill_null(0) + c.hold_ms.fill_null(0) + c.acw_ms.fill_null(0),
         )
         legs = legs.mutate(_offered=legs._offered_all & ~legs._short)
-        conv = legs.mutate(
-            _first=ibis.row_number().over(first_w) == 0,
-            _conv_end=ibis.coalesce(c.ended_at, c.arrived_at).max().over(conv_w),
-            _conv_handled=ibis.ifelse(c.outcome == "handled", 1, 0).max().over(conv_w),
-            _conv_resolved=c.resolved.cast("int32").max().over(conv_w),
-            _conv_escalated=ibis.ifelse(c.escalated.fill_null(False), 1, 0).max().over(conv_w),
-            _conv_max_tier=tier_reach.max().over(conv_w),
+        # conversation facts over all legs, and the first leg's attributes (by arrival, then leg_seq)
+        first_cols = tuple(
+            dict.fromkeys(("customer_key", "reason_l1", "channel", "tier", "arrived_at", "_arrived_s", *grouping.names))
         )
-        conv = conv.filter(conv._first)
-        keep = (
-            "conversation_id", "arrived_at", "customer_key", "reason_l1", "channel", "tier", "_arrived_s", "_first",
-            "_conv_end", "_conv_handled", "_conv_resolved", "_conv_escalated", "_conv_max_tier", *grouping.names,
-        )  # fmt: skip
-        conv = conv.select(*dict.fromkeys(keep))
+        order_key = epoch_us(legs.arrived_at) * 100 + ibis.least(legs.leg_seq.fill_null(1), 99)
+        conv = legs.group_by("conversation_id").aggregate(
+            _f=ibis.struct({name: legs[name] for name in first_cols}).argmin(order_key),
+            _conv_end=ibis.coalesce(legs.ended_at, legs.arrived_at).max(),
+            _conv_handled=ibis.ifelse(legs.outcome == "handled", 1, 0).max(),
+            _conv_resolved=legs.resolved.cast("int32").max(),
+            _conv_escalated=ibis.ifelse(legs.escalated.fill_null(False), 1, 0).max(),
+            _conv_max_tier=ibis.greatest(legs.tier.fill_null(1), legs.escalation_level.fill_null(0)).max(),
+        )
+        conv = conv.mutate(**{name: conv._f[name] for name in first_cols}, _first=ibis.literal(True)).drop("_f")
         if has_table(con, "surveys"):
             s = con.table("surveys")
             surveyed = s.filter(s.conversation_id.notnull()).select("conversation_id").distinct()
@@ -216,11 +242,9 @@ def build_tables(
             conv = conv.mutate(_surveyed=conv._surveyed.fill_null(0))
         else:
             conv = conv.mutate(_surveyed=ibis.literal(0))
-        from supportops.metrics.repeat import repeat_flags
+        from supportops.metrics.repeat import with_repeat_flags
 
-        flags = repeat_flags(conv, window_days=settings.targets.repeat_window_days, data_end_epoch_s=last_arrival)
-        conv = conv.left_join(flags, "conversation_id").drop("conversation_id_right")
-        conv = conv.mutate(_repeat_eligible=conv._repeat_eligible.fill_null(0), _repeat=conv._repeat.fill_null(0))
+        conv = with_repeat_flags(conv, window_days=settings.targets.repeat_window_days, data_end_epoch_s=last_arrival)
         if cache:
             conv = conv.cache()
         if has_table(con, "surveys"):
