@@ -70,6 +70,20 @@ def _a_series(x: Array, y: Array, max_terms: int = 50_000) -> Array:
     raise ComputationError(f"Erlang A: the series for A(x, y) did not converge for x={x.max():.6g}, y={y.max():.6g}")
 
 
+def _abandon_given_wait_series(x: Array, y: Array) -> Array:
+    """P(Ab | W>0) = Σ_j j·c_j / (y·Σ_j c_j), c_j = Π_{i≤j} y/(x+i); for y < 0.8·x (terms shrink by 0.8 or faster)."""
+    total = np.ones_like(x)
+    weighted = np.zeros_like(x)
+    term = np.ones_like(x)
+    for j in range(1, 400):
+        term = term * y / (x + j)
+        total = total + term
+        weighted = weighted + j * term
+        if np.all(j * term <= 1e-17 * weighted):
+            break
+    return np.asarray(weighted / (y * total), dtype=np.float64)
+
+
 def _served_wait_integral(x: Array, y: Array, p_top: Array) -> Array:
     """∫_{−∞}^{ln y} P(x+1, e^v) dv, by Gauss–Legendre on the window where the integrand is neither 0 nor 1."""
     k = x + 1.0
@@ -83,7 +97,7 @@ def _served_wait_integral(x: Array, y: Array, p_top: Array) -> Array:
     # Relative tail when the integrand at the top is already small: d ln P/dv ≥ max(x − y, (x+1)e^{−y}).
     slope = np.maximum(x - y, k * np.exp(-np.minimum(y, 700.0)))
     v_lo_rel = v_top - 60.0 / np.maximum(slope, 1e-300)
-    v_lo = np.where(p_top > 1e-6, v_lo_abs, np.maximum(v_lo_rel, np.minimum(v_lo_abs, v_top - 1.0)))
+    v_lo = np.where(p_top > 1e-6, v_lo_abs, v_lo_rel)
     v_lo = np.minimum(v_lo, v_top)
     half = 0.5 * (v_top - v_lo)
     mid = 0.5 * (v_top + v_lo)
@@ -133,9 +147,14 @@ def erlang_a_metrics(
         pw = e / (e + (1.0 - e) * inv_a)
         px1 = special.gammainc(x + 1.0, y)
         # P(served | W>0) = (x/y)·P(x+1,y)/P(x,y) = (x/y)·(1 − 1/A): the second form needs no underflowing ratio.
-        served_q = (x / y) * (1.0 - inv_a)
-        served_q = np.clip(served_q, 0.0, 1.0)
-        ab_q = 1.0 - served_q
+        # P(Ab | W>0) = 1 − (x/y)(1 − 1/A) cancels when abandonment is rare (y well below x); there the
+        # equivalent Σ_j j·c_j / (y·Σ_j c_j) converges geometrically and is summed instead.
+        ab_q = 1.0 - (x / y) * (1.0 - inv_a)
+        light = y < 0.8 * x
+        if light.any():
+            ab_q[light] = _abandon_given_wait_series(x[light], y[light])
+        ab_q = np.clip(ab_q, 0.0, 1.0)
+        served_q = 1.0 - ab_q
         z = y * np.exp(-theta * tt)
         px1_z = special.gammainc(x + 1.0, z)
         with np.errstate(divide="ignore", invalid="ignore"):
