@@ -8,7 +8,6 @@ import pytest
 
 from realdata import REPO  # noqa: F401  (re-exported for tests)
 
-
 WORKSPACE_EXTRA = """
 [[queues]]
 id = "berlin"

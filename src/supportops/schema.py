@@ -168,7 +168,7 @@ CONTACTS = Table(
             name="leg_id",
             type="text",
             required=True,
-            description="Deterministic id: hash of program, source system and source record id.",
+            description="Deterministic id: `program:source_system:source_record_id`.",
         ),
         Column(name="conversation_id", type="text", required=True, description="Groups the legs of a contact."),
         Column(name="leg_seq", type="int", minimum=1, description="Order of the leg in its conversation."),
@@ -359,12 +359,13 @@ def arrow_schema(t: Table) -> object:
 
 def markdown() -> str:
     """The schema page (``docs/schema.md``), generated from the declarations."""
+    intro = "written: it goes to the quarantine with its file, record, line, field and one of the reasons below."
     lines = [
         "# Canonical tables",
         "",
         "Generated from `src/supportops/schema.py` by `supportops schema --markdown`; do not edit by hand.",
         "Timestamps are UTC; durations are integer milliseconds. A row that breaks a rule below is not",
-        "written: it goes to the quarantine with its file, line, field and the reason in `code` type.",
+        intro,
         "",
     ]
     for t in TABLES.values():
@@ -378,9 +379,12 @@ def markdown() -> str:
             if c.allowed:
                 rng = ", ".join(c.allowed)
             elif c.minimum is not None or c.maximum is not None:
-                lo = "" if c.minimum is None else f"{c.minimum:g}"
-                hi = "" if c.maximum is None else f"{c.maximum:g}"
-                rng = f"{lo} to {hi}".strip()
+                if c.maximum is None:
+                    rng = f">= {c.minimum:g}"
+                elif c.minimum is None:
+                    rng = f"<= {c.maximum:g}"
+                else:
+                    rng = f"{c.minimum:g} to {c.maximum:g}"
                 if c.below_minimum_reason != "out_of_range":
                     rng += f" (below: `{c.below_minimum_reason}`)"
             unit = f" ({c.unit})" if c.unit else ""

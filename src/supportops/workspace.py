@@ -31,9 +31,7 @@ def init_workspace(
     config = folder / CONFIG_FILE
     if config.exists() and not force:
         raise WorkspaceError(f"{folder}: already a workspace ({CONFIG_FILE} exists); use --force to rewrite it")
-    text = TEMPLATE.format(
-        name=name, time_zone=time_zone, program=program, program_name=program_name, queue=queue
-    )
+    text = TEMPLATE.format(name=name, time_zone=time_zone, program=program, program_name=program_name, queue=queue)
     settings = parse_settings(text, source=str(config))  # the template must always load
     folder.mkdir(parents=True, exist_ok=True)
     for side in SIDE_FOLDERS:

@@ -34,8 +34,14 @@ def ingest(
         program = settings.programs[0].id if settings.programs else "default"
     with progress_bar(f"importing {file.name}") as update:
         result = ingest_file(
-            workspace, file, program_id=program, fmt=fmt, mapping=mapping, time_zone=time_zone,
-            progress=update, settings=settings,
+            workspace,
+            file,
+            program_id=program,
+            fmt=fmt,
+            mapping=mapping,
+            time_zone=time_zone,
+            progress=update,
+            settings=settings,
         )
     doc = result.to_json()
     if as_json:

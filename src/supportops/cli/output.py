@@ -13,6 +13,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -60,7 +61,7 @@ def guarded(fn: Callable[P, R]) -> Callable[P, R]:
             code = 2 if isinstance(exc, InputError | ConfigError) else 1
             if kwargs.get("as_json"):
                 print_json({"error": str(exc), "kind": type(exc).__name__})
-            err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+            err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False, soft_wrap=True)
             raise typer.Exit(code) from None
 
     return wrapper

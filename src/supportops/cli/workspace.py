@@ -32,7 +32,11 @@ def init(
     from supportops.workspace import init_workspace
 
     settings = init_workspace(folder, name=name, time_zone=time_zone, program=program, force=force)
-    doc = {"workspace": str(folder), "config": str(folder / "supportops.toml"), "programs": [p.id for p in settings.programs]}
+    doc = {
+        "workspace": str(folder),
+        "config": str(folder / "supportops.toml"),
+        "programs": [p.id for p in settings.programs],
+    }
     if as_json:
         print_json(doc)
     else:

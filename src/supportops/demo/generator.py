@@ -32,7 +32,7 @@ import numpy as np
 
 from supportops.queueing import erlang_c
 
-__all__ = ["DemoData", "DemoQueue", "QUEUES", "REASONS", "generate"]
+__all__ = ["QUEUES", "REASONS", "DemoData", "DemoQueue", "generate"]
 
 ZONE = ZoneInfo("Europe/London")
 
@@ -54,16 +54,66 @@ class DemoQueue:
 
 
 QUEUES: tuple[DemoQueue, ...] = (
-    DemoQueue(id="billing-voice", channel="voice", language="en", daily_volume=900, talk_s=300, hold_s=30,
-              acw_s=45, open_hour=8, close_hour=20, weekend=True),
-    DemoQueue(id="tech-voice", channel="voice", language="en", daily_volume=600, talk_s=420, hold_s=60,
-              acw_s=60, open_hour=8, close_hour=20, weekend=False),
-    DemoQueue(id="support-chat", channel="chat", language="en", daily_volume=700, talk_s=480, hold_s=0,
-              acw_s=30, open_hour=8, close_hour=22, weekend=True),
-    DemoQueue(id="support-email", channel="email", language="en", daily_volume=400, talk_s=360, hold_s=0,
-              acw_s=60, open_hour=0, close_hour=24, weekend=True),
-    DemoQueue(id="help-bot", channel="bot", language="en", daily_volume=1500, talk_s=0, hold_s=0,
-              acw_s=0, open_hour=0, close_hour=24, weekend=True),
+    DemoQueue(
+        id="billing-voice",
+        channel="voice",
+        language="en",
+        daily_volume=900,
+        talk_s=300,
+        hold_s=30,
+        acw_s=45,
+        open_hour=8,
+        close_hour=20,
+        weekend=True,
+    ),
+    DemoQueue(
+        id="tech-voice",
+        channel="voice",
+        language="en",
+        daily_volume=600,
+        talk_s=420,
+        hold_s=60,
+        acw_s=60,
+        open_hour=8,
+        close_hour=20,
+        weekend=False,
+    ),
+    DemoQueue(
+        id="support-chat",
+        channel="chat",
+        language="en",
+        daily_volume=700,
+        talk_s=480,
+        hold_s=0,
+        acw_s=30,
+        open_hour=8,
+        close_hour=22,
+        weekend=True,
+    ),
+    DemoQueue(
+        id="support-email",
+        channel="email",
+        language="en",
+        daily_volume=400,
+        talk_s=360,
+        hold_s=0,
+        acw_s=60,
+        open_hour=0,
+        close_hour=24,
+        weekend=True,
+    ),
+    DemoQueue(
+        id="help-bot",
+        channel="bot",
+        language="en",
+        daily_volume=1500,
+        talk_s=0,
+        hold_s=0,
+        acw_s=0,
+        open_hour=0,
+        close_hour=24,
+        weekend=True,
+    ),
 )
 
 REASONS: tuple[tuple[str, str, float], ...] = (
@@ -108,7 +158,8 @@ def _lognormal(rng: np.random.Generator, mean: float, cv: float, size: int) -> n
 
 
 def _agents(rng: np.random.Generator, start: date) -> dict[str, list[object]]:
-    ids, names, teams, sups, sites, models, skills, hires, tiers, hours = ([] for _ in range(10))
+    cols: list[list[object]] = [[] for _ in range(10)]
+    ids, names, teams, sups, sites, models, skills, hires, tiers, hours = cols
     skill_sets = [
         "billing-voice|support-chat",
         "tech-voice|support-chat",
@@ -147,12 +198,37 @@ def generate(rng: np.random.Generator, *, start: date, weeks: int, bad_rows: boo
     """Generate ``weeks`` weeks of the demo program from ``start`` (a Monday is best)."""
     agents = _agents(rng, start)
     agent_ids = np.array(agents["agent_id"])
-    c: dict[str, list[object]] = {k: [] for k in (
-        "source_record_id", "conversation_id", "channel", "queue_id", "language", "segment", "customer_key",
-        "agent_id", "tier", "arrived_at", "answered_at", "ended_at", "queue_ms", "talk_ms", "hold_ms", "acw_ms",
-        "first_response_ms", "outcome", "transferred", "escalated", "escalation_level", "resolved", "reason_l1",
-        "reason_l2", "reason_source", "disposition_code",
-    )}
+    c: dict[str, list[object]] = {
+        k: []
+        for k in (
+            "source_record_id",
+            "conversation_id",
+            "channel",
+            "queue_id",
+            "language",
+            "segment",
+            "customer_key",
+            "agent_id",
+            "tier",
+            "arrived_at",
+            "answered_at",
+            "ended_at",
+            "queue_ms",
+            "talk_ms",
+            "hold_ms",
+            "acw_ms",
+            "first_response_ms",
+            "outcome",
+            "transferred",
+            "escalated",
+            "escalation_level",
+            "resolved",
+            "reason_l1",
+            "reason_l2",
+            "reason_source",
+            "disposition_code",
+        )
+    }
     reason_p = np.array([r[2] for r in REASONS])
     reason_p /= reason_p.sum()
     customers = 40_000
@@ -325,14 +401,25 @@ def _add_repeats(rng: np.random.Generator, c: dict[str, list[object]], *, days_t
 
 
 def _surveys(rng: np.random.Generator, c: dict[str, list[object]]) -> dict[str, list[object]]:
-    s: dict[str, list[object]] = {k: [] for k in (
-        "survey_id", "conversation_id", "responded_at", "csat", "nps", "ces", "fcr", "agent_id", "comment",
-    )}
+    s: dict[str, list[object]] = {
+        k: []
+        for k in (
+            "survey_id",
+            "conversation_id",
+            "responded_at",
+            "csat",
+            "nps",
+            "ces",
+            "fcr",
+            "agent_id",
+            "comment",
+        )
+    }
     for i in range(len(c["source_record_id"])):
         if c["outcome"][i] != "handled" or rng.random() >= 0.2:
             continue
         resolved = bool(c["resolved"][i])
-        wait_s = float(c["queue_ms"][i] or 0) / 1000 if c["channel"][i] != "email" else 0.0
+        wait_s = float(str(c["queue_ms"][i] or 0)) / 1000 if c["channel"][i] != "email" else 0.0
         mood = 0.9 * resolved - 0.5 * bool(c["transferred"][i]) - min(wait_s / 240, 0.8) + rng.normal(0, 0.55)
         csat = int(np.clip(round(3.6 + 1.2 * mood), 1, 5))
         nps = int(np.clip(round(6.8 + 2.6 * mood), 0, 10))
@@ -370,8 +457,15 @@ def _states(
             shift_start_h = 8 + (idx % 5) * 1.5
             local = datetime(day.year, day.month, day.day, tzinfo=ZONE) + timedelta(hours=shift_start_h)
             t = local.astimezone(UTC)
-            plan = [("work", 120), ("break", 15), ("work", 105), ("lunch", 30), ("work", 105), ("break", 15),
-                    ("work", 90)]
+            plan = [
+                ("work", 120),
+                ("break", 15),
+                ("work", 105),
+                ("lunch", 30),
+                ("work", 105),
+                ("break", 15),
+                ("work", 90),
+            ]
             for kind, minutes in plan:
                 if kind != "work":
                     n += 1

@@ -91,8 +91,12 @@ table = "agent_states"
 
 MARKER = ".supportops-demo"
 
-FILES = (("contacts", "contacts.csv"), ("agents", "agents.csv"), ("agent_states", "agent_states.csv"),
-         ("surveys", "surveys.csv"))
+FILES = (
+    ("contacts", "contacts.csv"),
+    ("agents", "agents.csv"),
+    ("agent_states", "agent_states.csv"),
+    ("surveys", "surveys.csv"),
+)
 
 
 def _write_csv(path: Path, columns: dict[str, list[object]]) -> int:
@@ -137,20 +141,32 @@ def _ingest_stage(folder: Path, settings: Settings, as_json: bool) -> dict[str, 
     for mapping, name in FILES:
         with progress_bar(f"importing {name}") as update:
             r = ingest_file(
-                folder, folder / "data" / name, program_id="acme", fmt="csv", mapping=mapping, progress=update,
+                folder,
+                folder / "data" / name,
+                program_id="acme",
+                fmt="csv",
+                mapping=mapping,
+                progress=update,
                 settings=settings,
             )
         results[name] = r.to_json()
-    again = ingest_file(folder, folder / "data" / "contacts.csv", program_id="acme", fmt="csv", mapping="contacts",
-                        settings=settings)
+    again = ingest_file(
+        folder, folder / "data" / "contacts.csv", program_id="acme", fmt="csv", mapping="contacts", settings=settings
+    )
     results["contacts.csv (imported again)"] = again.to_json()
     if not as_json:
         table(
             "Stage 3 - ingest: every row accounted for",
             ["file", "read", "accepted", "duplicates", "quarantined", "reasons"],
             [
-                [f, d["read"], d["accepted"], d["duplicates"], d["quarantined"],
-                 ", ".join(f"{k} {v}" for k, v in d["quarantine_reasons"].items())]
+                [
+                    f,
+                    d["read"],
+                    d["accepted"],
+                    d["duplicates"],
+                    d["quarantined"],
+                    ", ".join(f"{k} {v}" for k, v in d["quarantine_reasons"].items()),
+                ]
                 for f, d in results.items()
             ],
         )
@@ -189,19 +205,36 @@ def _staffing_stage(folder: Path, settings: Settings, weeks: int, as_json: bool)
     out_rows = []
     for i, r in enumerate(rows):
         chain = apply_shrinkage(float(result.agents[i]), settings.staffing.shrinkage, settings.staffing.absenteeism)
-        out_rows.append({
-            "queue": r[0], "interval": f"{days[int(r[1])]} {r[2]}", "calls": round(float(calls[i]), 1),
-            "aht_s": round(float(aht[i]), 1), "agents": int(result.agents[i]),
-            "service_level": round(float(result.evaluation.service_level[i]), 4),
-            "scheduled": chain.scheduled, "rostered": chain.rostered,
-        })
+        out_rows.append(
+            {
+                "queue": r[0],
+                "interval": f"{days[int(r[1])]} {r[2]}",
+                "calls": round(float(calls[i]), 1),
+                "aht_s": round(float(aht[i]), 1),
+                "agents": int(result.agents[i]),
+                "service_level": round(float(result.evaluation.service_level[i]), 4),
+                "scheduled": chain.scheduled,
+                "rostered": chain.rostered,
+            }
+        )
     if not as_json:
         table(
             f"Stage 4 - staffing: busiest voice half-hours of an average week ({sl.target:.0%}/{sl.threshold_s:g}s, "
             f"shrinkage {settings.staffing.shrinkage:.0%}, absenteeism {settings.staffing.absenteeism:.0%})",
             ["queue", "interval", "calls", "AHT s", "agents", "SL", "scheduled", "rostered"],
-            [[d["queue"], d["interval"], d["calls"], d["aht_s"], d["agents"], f"{d['service_level']:.1%}",
-              d["scheduled"], d["rostered"]] for d in out_rows],
+            [
+                [
+                    d["queue"],
+                    d["interval"],
+                    d["calls"],
+                    d["aht_s"],
+                    d["agents"],
+                    f"{d['service_level']:.1%}",
+                    d["scheduled"],
+                    d["rostered"],
+                ]
+                for d in out_rows
+            ],
         )
     return out_rows
 
@@ -210,14 +243,29 @@ def _metrics_stage(folder: Path, settings: Settings, as_json: bool) -> dict[str,
     from supportops.metrics import build_scorecard, compute_metrics, duckdb_backend
 
     backend = duckdb_backend(folder)
-    slugs = ["offered", "handled", "abandoned", "service_level", "asa_s", "abandon_rate", "aht_s", "fcr",
-             "repeat_rate_7d", "transfer_rate", "csat_top2", "nps", "ces"]
+    slugs = [
+        "offered",
+        "handled",
+        "abandoned",
+        "service_level",
+        "asa_s",
+        "abandon_rate",
+        "aht_s",
+        "fcr",
+        "repeat_rate_7d",
+        "transfer_rate",
+        "csat_top2",
+        "nps",
+        "ces",
+    ]
     result = compute_metrics(backend, settings, by="queue", metrics=slugs)
     card = build_scorecard(backend, settings)
-    doc = {"by_queue": list(result.rows), "service_level_variant": result.service_level_variant,
-           "scorecard": card.to_json()}
+    doc: dict[str, Any] = {
+        "by_queue": list(result.rows),
+        "service_level_variant": result.service_level_variant,
+        "scorecard": card.to_json(),
+    }
     if not as_json:
-
         units = {m.slug: m.unit for m in result.metrics}
         queues = [str(r.get("queue")) for r in result.rows]
         table(
@@ -225,7 +273,7 @@ def _metrics_stage(folder: Path, settings: Settings, as_json: bool) -> dict[str,
             ["metric", *queues],
             [[s, *(_fmt(units.get(s, ""), r.get(s)) for r in result.rows)] for s in slugs],
         )
-        sc = doc["scorecard"]
+        sc: dict[str, Any] = doc["scorecard"]
         table(
             f"Balanced scorecard {sc['period']}",
             ["metric", "value", "target", "status"],
@@ -271,8 +319,13 @@ def run_demo(folder: Path, *, weeks: int = 4, seed: int = 7, as_json: bool = Fal
             ["file", "rows"],
             [[n, c] for n, c in counts.items()],
         )
-    doc: dict[str, Any] = {"workspace": str(folder), "seed": seed, "weeks": weeks, "start": start.isoformat(),
-                           "generated": counts}
+    doc: dict[str, Any] = {
+        "workspace": str(folder),
+        "seed": seed,
+        "weeks": weeks,
+        "start": start.isoformat(),
+        "generated": counts,
+    }
     doc["ingest"] = _ingest_stage(folder, settings, as_json)
     doc["staffing"] = _staffing_stage(folder, settings, weeks, as_json)
     doc["metrics"] = _metrics_stage(folder, settings, as_json)
