@@ -61,6 +61,10 @@ def erlang_a(n: int, load: float, aht: float, patience: float, threshold: float,
         mean_wait = mean_queue / lam
         served_wait = mp.mpf(0)
         sl = mp.fsum(below[:-1]) / total
+        # the alternating hypo-exponential sum loses about log10 C(x + J, J) digits; carry that many more
+        x = n * mu / theta
+        extra = int(mp.log10(mp.binomial(x + len(queue), len(queue)))) + 40
+        mp.mp.dps = max(mp.mp.dps, 140 + extra)
         for jj, q in enumerate(queue):
             rates = [n * mu + k * theta for k in range(jj + 1)]
             lap = mp.fprod(r / (r + theta) for r in rates)

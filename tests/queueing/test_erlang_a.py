@@ -108,3 +108,31 @@ def test_erlang_a_at_6667_erlangs_against_birth_death_chain(n: int) -> None:
     assert float(m.p_wait) == pytest.approx(exact.p_wait, rel=1e-9)
     assert float(m.p_abandon) == pytest.approx(exact.p_abandon, rel=1e-9)
     assert float(m.asa) == pytest.approx(exact.asa, rel=1e-9)
+
+
+def _random_cases(count: int) -> list[tuple[int, float, float, float, float]]:
+    rng = np.random.default_rng(20260104)
+    cases = []
+    for _ in range(count):
+        n = int(rng.integers(1, 26))
+        aht = float(np.exp(rng.uniform(np.log(20.0), np.log(2000.0))))
+        load = float(rng.uniform(0.05, 1.3 * n))
+        patience = float(aht * np.exp(rng.uniform(np.log(0.05), np.log(5.0))))
+        cases.append((n, load, aht, patience, float(rng.uniform(0.0, 120.0))))
+    return cases
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("n", "load", "aht", "patience", "t"), _random_cases(16))
+def test_erlang_a_random_regimes_against_birth_death_chain(
+    n: int, load: float, aht: float, patience: float, t: float
+) -> None:
+    """Seeded random regimes (over- and understaffed, patience 0.05-5 × AHT): every figure to rel 1e-9
+    (figures below 1e-15 compared absolutely: a 1e-23 s ASA is zero)."""
+    exact = ref.erlang_a(n, load, aht, patience, t)
+    m = erlang_a_metrics(n, load, aht, patience, t)
+    assert float(m.p_wait) == pytest.approx(exact.p_wait, rel=1e-9, abs=1e-15)
+    assert float(m.p_abandon) == pytest.approx(exact.p_abandon, rel=1e-9, abs=1e-15)
+    assert float(m.mean_wait) == pytest.approx(exact.mean_wait, rel=1e-9, abs=1e-15)
+    assert float(m.asa) == pytest.approx(exact.asa, rel=1e-9, abs=1e-15)
+    assert float(m.service_level) == pytest.approx(exact.service_level, rel=1e-9, abs=1e-15)
