@@ -113,7 +113,6 @@ def evaluate(
     if patience is None:
         c = erlang_c_metrics(agents, load, aht, threshold)
         nan = np.full(c.p_wait.shape, np.nan)
-        mean_wait = np.where(np.isfinite(c.asa), c.asa * c.p_wait / np.where(c.p_wait > 0, c.p_wait, 1.0), np.inf)
         return Evaluation(
             model="erlang_c",
             agents=c.agents,
@@ -123,7 +122,7 @@ def evaluate(
             occupancy=c.occupancy,
             p_wait=c.p_wait,
             abandon_rate=nan,
-            mean_wait=np.where(c.p_wait > 0, mean_wait, 0.0),
+            mean_wait=c.asa,  # everyone is answered, so the mean wait of all callers is the ASA
         )
     m = erlang_a_metrics(agents, load, aht, patience, threshold)
     return Evaluation(
