@@ -118,7 +118,7 @@ def main() -> None:
     print(
         f"\nErlang A, {big_load:,.1f} Erlangs (20,000 calls / 30 min, AHT 600 s, patience 120 s, 80/20 and ≤ 5 % "
         f"abandonment): {n_a:,.0f} agents (SL {float(ev.service_level):.4f}, abandonment "
-        f"{float(ev.abandon_rate):.5f}; {n_a - 1:,.0f} agents abandon {float(below.abandon_rate):.5f}) in "
+        f"{float(ev.abandon_rate):.6f}; {n_a - 1:,.0f} agents abandon {float(below.abandon_rate):.6f}) in "
         f"{ea_s * 1000:.2f} ms"
     )
     sl_only_s, sl_only = timed(lambda: required_agents(big_load, 600.0, targets, patience=120.0), repeat=9)
