@@ -38,7 +38,7 @@ def with_repeat_flags(conversations: ir.Table, *, window_days: int, data_end_epo
 
     c = conversations
     hk = c.customer_key.hash()  # a cheap leading sort key; the customer key itself decides
-    order = [c.arrived_at, c.conversation_id]
+    order = [c.arrived_at]  # ties need no tie-break: a tied start is never after the conversation's end
     any_w = ibis.window(group_by=[hk, c.customer_key], order_by=order)
     same_w = ibis.window(group_by=[hk, c.customer_key, c.reason_l1], order_by=order)
     c = c.mutate(_next_any=c.arrived_at.lead().over(any_w), _next_same=c.arrived_at.lead().over(same_w))
