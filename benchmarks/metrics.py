@@ -110,17 +110,31 @@ def pandas_metrics(c: pd.DataFrame, s: pd.DataFrame, settings: Settings) -> pd.D
     resp = c["channel"].isin(["email", "messaging"]) & c["first_response_ms"].notna()
     f = pd.DataFrame(
         {
-            "queue": c["queue"], "day": c["day"],
-            "offered": offered, "handled": handled, "abandoned": aband & ~short, "short_abandoned": short,
-            "flowed_out": out.isin(["flowed_out", "callback_requested"]), "contained": out == "contained",
-            "deflected": out == "deflected", "auto": c["channel"].isin(["self_service", "bot"]),
-            "a_in": sync & handled & within, "b_in": sync & aband & ~short & within,
-            "b_in_all": sync & aband & within, "o_sync": sync & offered, "o_sync_all": sync & offered_all,
-            "ab_sync": sync & aband & ~short, "ans_sync": sync & handled, "q_ans": q.where(sync & handled, 0),
-            "handle": handle.where(handled, 0), "talk": c["talk_ms"].fillna(0).where(handled, 0),
-            "hold": c["hold_ms"].fillna(0).where(handled, 0), "acw": c["acw_ms"].fillna(0).where(handled, 0),
+            "queue": c["queue"],
+            "day": c["day"],
+            "offered": offered,
+            "handled": handled,
+            "abandoned": aband & ~short,
+            "short_abandoned": short,
+            "flowed_out": out.isin(["flowed_out", "callback_requested"]),
+            "contained": out == "contained",
+            "deflected": out == "deflected",
+            "auto": c["channel"].isin(["self_service", "bot"]),
+            "a_in": sync & handled & within,
+            "b_in": sync & aband & ~short & within,
+            "b_in_all": sync & aband & within,
+            "o_sync": sync & offered,
+            "o_sync_all": sync & offered_all,
+            "ab_sync": sync & aband & ~short,
+            "ans_sync": sync & handled,
+            "q_ans": q.where(sync & handled, 0),
+            "handle": handle.where(handled, 0),
+            "talk": c["talk_ms"].fillna(0).where(handled, 0),
+            "hold": c["hold_ms"].fillna(0).where(handled, 0),
+            "acw": c["acw_ms"].fillna(0).where(handled, 0),
             "xfer": handled & c["transferred"].fillna(False).astype(bool),
-            "resp_n": resp, "resp_ms": c["first_response_ms"].where(resp, 0).fillna(0),
+            "resp_n": resp,
+            "resp_ms": c["first_response_ms"].where(resp, 0).fillna(0),
         }
     )
     g = f.groupby(["queue", "day"], sort=False).sum()
@@ -130,7 +144,10 @@ def pandas_metrics(c: pd.DataFrame, s: pd.DataFrame, settings: Settings) -> pd.D
     r["containment_rate"] = _ratio(g["contained"], g["auto"])
     r["deflection_rate"] = _ratio(g["deflected"], g["deflected"] + g["offered"])
     variant = sl.variant
-    for name, b_in, o in (("service_level", "b_in", "o_sync"), ("service_level_all_abandons", "b_in_all", "o_sync_all")):
+    for name, b_in, o in (
+        ("service_level", "b_in", "o_sync"),
+        ("service_level_all_abandons", "b_in_all", "o_sync_all"),
+    ):
         if variant == "abandons_ignored":
             r[name] = _ratio(g["a_in"], g[o] - g[b_in])
         elif variant == "abandons_positive":
@@ -164,28 +181,54 @@ def pandas_metrics(c: pd.DataFrame, s: pd.DataFrame, settings: Settings) -> pd.D
     ends = keyed[keyed["h"] == 1][["conversation_id", "customer_key", "reason_l1", "end"]].sort_values("end")
     starts = keyed[["customer_key", "reason_l1", "arrived_at"]].rename(columns={"arrived_at": "nxt"})
     starts = starts.sort_values("nxt")
-    nxt_any = pd.merge_asof(ends, starts[["customer_key", "nxt"]], left_on="end", right_on="nxt", by="customer_key",
-                            direction="forward", allow_exact_matches=False)["nxt"].array
+    nxt_any = pd.merge_asof(
+        ends,
+        starts[["customer_key", "nxt"]],
+        left_on="end",
+        right_on="nxt",
+        by="customer_key",
+        direction="forward",
+        allow_exact_matches=False,
+    )["nxt"].array
     with_reason = ends["reason_l1"].notna().to_numpy()
-    same = pd.merge_asof(ends[with_reason], starts[starts["reason_l1"].notna()], left_on="end", right_on="nxt",
-                         by=["customer_key", "reason_l1"], direction="forward", allow_exact_matches=False)
+    same = pd.merge_asof(
+        ends[with_reason],
+        starts[starts["reason_l1"].notna()],
+        left_on="end",
+        right_on="nxt",
+        by=["customer_key", "reason_l1"],
+        direction="forward",
+        allow_exact_matches=False,
+    )
     nxt = pd.Series(nxt_any, index=ends.index)
     nxt[with_reason] = same["nxt"].array
     horizon = ends["end"] + pd.Timedelta(days=WINDOW_DAYS)
     end_s = (ends["end"] - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(seconds=1)  # floor, as the warehouse does
     eligible = end_s + WINDOW_DAYS * 86400 <= math.floor(data_end.timestamp())
-    flags = pd.DataFrame({"elig": eligible.astype("int64"), "rep": (eligible & nxt.notna() & (nxt <= horizon))
-                          .astype("int64")}, index=ends.index)
+    flags = pd.DataFrame(
+        {"elig": eligible.astype("int64"), "rep": (eligible & nxt.notna() & (nxt <= horizon)).astype("int64")},
+        index=ends.index,
+    )
     flags["conversation_id"] = ends["conversation_id"]
     conv = conv.merge(flags, on="conversation_id", how="left").fillna({"elig": 0, "rep": 0})
     h = conv["h"] == 1
     cf = pd.DataFrame(
         {
-            "queue": conv["queue"], "day": conv["day"], "h": h, "one": 1,
-            "fcr_n": h & (conv["res"] == 1), "fcr_d": h & conv["res"].notna(), "esc": h & (conv["esc"] == 1),
-            "t1": h & (conv["tier"].fillna(1) == 1), "t1to2": h & (conv["tier"].fillna(1) == 1) & (conv["maxtier"] >= 2),
-            "t3": h & (conv["maxtier"] >= 3), "rep": conv["rep"], "elig": conv["elig"], "surv": h & conv["surveyed"],
-            "ss": conv["channel"].isin(["self_service", "bot"]), "cm": conv["channel"].isin(["chat", "messaging"]),
+            "queue": conv["queue"],
+            "day": conv["day"],
+            "h": h,
+            "one": 1,
+            "fcr_n": h & (conv["res"] == 1),
+            "fcr_d": h & conv["res"].notna(),
+            "esc": h & (conv["esc"] == 1),
+            "t1": h & (conv["tier"].fillna(1) == 1),
+            "t1to2": h & (conv["tier"].fillna(1) == 1) & (conv["maxtier"] >= 2),
+            "t3": h & (conv["maxtier"] >= 3),
+            "rep": conv["rep"],
+            "elig": conv["elig"],
+            "surv": h & conv["surveyed"],
+            "ss": conv["channel"].isin(["self_service", "bot"]),
+            "cm": conv["channel"].isin(["chat", "messaging"]),
             "vo": conv["channel"] == "voice",
         }
     )
@@ -208,11 +251,20 @@ def pandas_metrics(c: pd.DataFrame, s: pd.DataFrame, settings: Settings) -> pd.D
     lab = cs.isna() & sj["csat_label"].notna()
     sf = pd.DataFrame(
         {
-            "queue": sj["queue"], "day": sj["day"],
-            "top": (cs >= 4) | (cs.isna() & (sj["csat_label"] == "good")), "csat_d": cs.notna() | lab,
-            "csat_sum": cs.fillna(0), "csat_n": cs.notna(), "prom": sj["nps"] >= 9, "det": sj["nps"] <= 6,
-            "nps_n": sj["nps"].notna(), "ces_sum": sj["ces"].fillna(0), "ces_n": sj["ces"].notna(),
-            "ces_ag": sj["ces"] >= 5, "fcr_y": sj["fcr"].fillna(False).astype(bool), "fcr_n": sj["fcr"].notna(),
+            "queue": sj["queue"],
+            "day": sj["day"],
+            "top": (cs >= 4) | (cs.isna() & (sj["csat_label"] == "good")),
+            "csat_d": cs.notna() | lab,
+            "csat_sum": cs.fillna(0),
+            "csat_n": cs.notna(),
+            "prom": sj["nps"] >= 9,
+            "det": sj["nps"] <= 6,
+            "nps_n": sj["nps"].notna(),
+            "ces_sum": sj["ces"].fillna(0),
+            "ces_n": sj["ces"].notna(),
+            "ces_ag": sj["ces"] >= 5,
+            "fcr_y": sj["fcr"].fillna(False).astype(bool),
+            "fcr_n": sj["fcr"].notna(),
             "resp": sj["survey_id"].notna(),
         }
     )
@@ -220,9 +272,12 @@ def pandas_metrics(c: pd.DataFrame, s: pd.DataFrame, settings: Settings) -> pd.D
     r = r.join(
         pd.DataFrame(
             {
-                "csat_top2": _ratio(sg["top"], sg["csat_d"]), "csat_mean": _ratio(sg["csat_sum"], sg["csat_n"]),
-                "nps": _ratio(sg["prom"] - sg["det"], sg["nps_n"]) * 100, "ces": _ratio(sg["ces_sum"], sg["ces_n"]),
-                "ces_agree": _ratio(sg["ces_ag"], sg["ces_n"]), "fcr_survey": _ratio(sg["fcr_y"], sg["fcr_n"]),
+                "csat_top2": _ratio(sg["top"], sg["csat_d"]),
+                "csat_mean": _ratio(sg["csat_sum"], sg["csat_n"]),
+                "nps": _ratio(sg["prom"] - sg["det"], sg["nps_n"]) * 100,
+                "ces": _ratio(sg["ces_sum"], sg["ces_n"]),
+                "ces_agree": _ratio(sg["ces_ag"], sg["ces_n"]),
+                "fcr_survey": _ratio(sg["fcr_y"], sg["fcr_n"]),
                 "survey_responses": sg["resp"],
             }
         ),
@@ -266,17 +321,44 @@ def main() -> None:
     t0 = time.perf_counter()
     result = compute_metrics(con, settings, by="queue,day")
     ours_s = time.perf_counter() - t0
-    slugs = [m.slug for m in result.metrics if m.source != "states" and m.slug not in
-             ("productive_hours", "logged_hours", "agent_cost", "contacts_per_productive_hour", "cost_per_contact")]
+    slugs = [
+        m.slug
+        for m in result.metrics
+        if m.source != "states"
+        and m.slug
+        not in ("productive_hours", "logged_hours", "agent_cost", "contacts_per_productive_hour", "cost_per_contact")
+    ]
     print(f"supportops on DuckDB: {len(result.rows):,} queue-days × {len(slugs)} metrics in {ours_s:.2f} s")
 
     cols = ", ".join(
-        ["conversation_id", "leg_id", "leg_seq", "direction", "channel", "queue_id", "customer_key", "tier",
-         "arrived_at", "ended_at", "queue_ms", "talk_ms", "hold_ms", "acw_ms", "first_response_ms", "outcome",
-         "transferred", "escalated", "escalation_level", "resolved", "reason_l1"]
+        [
+            "conversation_id",
+            "leg_id",
+            "leg_seq",
+            "direction",
+            "channel",
+            "queue_id",
+            "customer_key",
+            "tier",
+            "arrived_at",
+            "ended_at",
+            "queue_ms",
+            "talk_ms",
+            "hold_ms",
+            "acw_ms",
+            "first_response_ms",
+            "outcome",
+            "transferred",
+            "escalated",
+            "escalation_level",
+            "resolved",
+            "reason_l1",
+        ]
     )
     c = con.con.execute(f"SELECT {cols} FROM contacts").df()
-    s = con.con.execute("SELECT survey_id, conversation_id, responded_at, csat, csat_label, nps, ces, fcr FROM surveys").df()
+    s = con.con.execute(
+        "SELECT survey_id, conversation_id, responded_at, csat, csat_label, nps, ces, fcr FROM surveys"
+    ).df()
     t0 = time.perf_counter()
     theirs = pandas_metrics(c, s, settings)
     pandas_s = time.perf_counter() - t0

@@ -237,9 +237,9 @@ def period_bounds(period: str, time_zone: str, week_start: str) -> tuple[datetim
             first = date(int(y), 3 * qi - 2, 1)
             last = date(int(y) + (qi == 4), (3 * qi) % 12 + 1, 1)
         elif len(p) == 7:
-            y, m = (int(x) for x in p.split("-"))
-            first = date(y, m, 1)
-            last = date(y + (m == 12), m % 12 + 1, 1)
+            year, month = (int(x) for x in p.split("-"))
+            first = date(year, month, 1)
+            last = date(year + (month == 12), month % 12 + 1, 1)
         else:
             first = date.fromisoformat(p)
             last = first + timedelta(days=1)

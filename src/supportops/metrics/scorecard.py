@@ -139,11 +139,11 @@ def previous_period(period: str) -> str:
         iso = monday.isocalendar()
         return f"{iso.year}-W{iso.week:02d}"
     if grain == "quarter":
-        y, q = (int(x) for x in p.split("-Q"))
-        return f"{y - 1}-Q4" if q == 1 else f"{y}-Q{q - 1}"
+        year, quarter = (int(x) for x in p.split("-Q"))
+        return f"{year - 1}-Q4" if quarter == 1 else f"{year}-Q{quarter - 1}"
     if grain == "month":
-        y, m = (int(x) for x in p.split("-"))
-        return f"{y - 1}-12" if m == 1 else f"{y}-{m - 1:02d}"
+        year, month = (int(x) for x in p.split("-"))
+        return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
     return (date.fromisoformat(p) - timedelta(days=1)).isoformat()
 
 
@@ -258,7 +258,7 @@ def _key_of(grain: str, period: str) -> int:
         y, w = p.split("-W")
         return (date.fromisocalendar(int(y), int(w), 1) - epoch).days
     if grain == "quarter":
-        y, q = (int(x) for x in p.split("-Q"))
-        return y * 4 + q - 1
-    y, m = (int(x) for x in p.split("-"))
-    return y * 12 + m - 1
+        year, quarter = (int(x) for x in p.split("-Q"))
+        return year * 4 + quarter - 1
+    year, month = (int(x) for x in p.split("-"))
+    return year * 12 + month - 1

@@ -79,7 +79,7 @@ def epoch_us(ts: ir.TimestampValue) -> ir.IntegerValue:
         backend = ""
     native = _builtin_epoch_us(backend)
     if native is not None:
-        return native(ts)  # type: ignore[no-any-return]
+        return native(ts)
     whole = ts.epoch_seconds().cast("float64").floor().cast("int64")
     return whole * 1_000_000 + ts.microsecond().cast("int64")
 
