@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from supportops import __version__
-from supportops.cli import demo, ingest, metrics, staff, workspace
+from supportops.cli import demo, forecast, ingest, metrics, staff, workspace
 
 app = typer.Typer(
     name="supportops",
@@ -34,3 +34,4 @@ ingest.register(app)
 demo.register(app)
 staff.register(app)
 metrics.register(app)
+forecast.register(app)

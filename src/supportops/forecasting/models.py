@@ -21,7 +21,7 @@ from collections.abc import Callable
 import numpy as np
 
 from supportops.errors import InputError
-from supportops.forecasting.grid import DayGrid, FloatArray, IntArray
+from supportops.forecasting.grid import BoolArray, DayGrid, FloatArray, IntArray
 
 __all__ = ["BASELINES", "MODELS", "forecast_aht", "forecast_models", "intraday_profile"]
 
@@ -75,7 +75,7 @@ def intraday_profile(history: DayGrid, weekday: int, n: int = PROFILE_DAYS) -> F
 def _regular_weekdays(history: DayGrid) -> list[int]:
     """Weekdays open on most of the last eight weeks: the cycle of the day-level series."""
     recent = history.head(history.n_days).window(max(0, history.n_days - 56), history.n_days)
-    has_open = recent.open.any(axis=1)
+    has_open: BoolArray = np.asarray(recent.open.any(axis=1), dtype=np.bool_)
     out = []
     for wd in range(7):
         sel = recent.weekdays == wd

@@ -1,0 +1,296 @@
+"""``supportops forecast``: interval forecasts of a queue (published as snapshots) and ``forecast backtest``."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from supportops.cli.output import JSON_OPTION, err, guarded, print_json, table
+from supportops.errors import InputError
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from supportops.config import Settings
+    from supportops.forecasting import BacktestResult, DayGrid, Forecast
+
+SNAPSHOT_DDL = """CREATE TABLE IF NOT EXISTS forecast_snapshots (
+  snapshot_id VARCHAR, published_at TIMESTAMPTZ, queue_id VARCHAR, model VARCHAR, interval_minutes INTEGER,
+  interval_date DATE, interval_start VARCHAR, contacts DOUBLE, aht_s DOUBLE
+)"""
+
+forecast_app = typer.Typer(
+    name="forecast",
+    help="Forecast contacts and handle time per interval; `forecast backtest` scores the models.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(forecast_app, name="forecast")
+
+
+def _horizon_days(text: str) -> int:
+    """``1d``, ``6w`` → days (up to 12 weeks)."""
+    m = re.fullmatch(r"\s*(\d+)\s*([dw])\s*", text.lower())
+    if not m:
+        raise InputError(f"--horizon {text!r}: write days or weeks, e.g. 1d, 1w, 6w")
+    days = int(m.group(1)) * (7 if m.group(2) == "w" else 1)
+    if not 1 <= days <= 84:
+        raise InputError(f"--horizon {text!r}: between 1 day and 12 weeks")
+    return days
+
+
+def _read_history(path: Path, queue: str | None) -> pl.DataFrame:
+    import polars as pl
+
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    try:
+        frame = pl.read_csv(path, try_parse_dates=True, encoding="utf8-lossy")
+    except pl.exceptions.PolarsError as exc:
+        raise InputError(f"{path}: not a readable CSV ({exc})") from None
+    missing = {"interval_start", "calls"} - set(frame.columns)
+    if missing:
+        raise InputError(f"{path}: missing column(s) {', '.join(sorted(missing))} (need interval_start, queue, calls)")
+    if frame.schema["interval_start"] != pl.Datetime:
+        try:
+            frame = frame.with_columns(pl.col("interval_start").cast(pl.String).str.to_datetime())
+        except pl.exceptions.PolarsError:
+            raise InputError(f"{path}: interval_start is not a date-time (YYYY-MM-DD HH:MM)") from None
+    if frame.schema["interval_start"].time_zone is not None:  # type: ignore[attr-defined]
+        frame = frame.with_columns(pl.col("interval_start").dt.replace_time_zone(None))
+    if "queue" in frame.columns:
+        queues = frame["queue"].unique().to_list()
+        if queue is None and len(queues) > 1:
+            raise InputError(f"{path}: several queues ({', '.join(map(str, queues))}); choose one with --queue")
+        if queue is not None:
+            frame = frame.filter(pl.col("queue").cast(pl.String) == queue)
+            if frame.height == 0:
+                raise InputError(f"{path}: no rows for queue {queue!r}")
+    return frame
+
+
+def _span(frame: pl.DataFrame) -> tuple[date, date]:
+    """First and last local date of the history."""
+    days = frame["interval_start"].dt.date()
+    lo, hi = days.min(), days.max()
+    if not isinstance(lo, date) or not isinstance(hi, date):
+        raise InputError("history: no interval_start dates")
+    return lo, hi
+
+
+def _csv_grid(path: Path, queue: str | None, interval: int, country: str | None) -> DayGrid:
+    from supportops.forecasting import grid_from_frame, public_holidays
+
+    frame = _read_history(path, queue)
+    first, last = _span(frame)
+    return grid_from_frame(frame, interval_minutes=interval, holidays=public_holidays(country, first, last))
+
+
+def _warehouse_grid(ws: Path, settings: Settings, queue: str, interval: int) -> DayGrid:
+    """Offered contacts (handled or abandoned) per local interval, AHT of the handled ones, from ``contacts``."""
+    import polars as pl
+
+    from supportops.forecasting import grid_from_frame, public_holidays, weekly_open_from_hours
+    from supportops.warehouse.connection import connect
+
+    q = settings.queue(queue)
+    if q is None:
+        known = ", ".join(x.id for x in settings.queues) or "none"
+        raise InputError(f"--queue {queue!r}: not a queue of this workspace (queues: {known})")
+    zone = settings.time_zone_for(q.program, q.id)
+    con = connect(ws)
+    try:
+        cur = con.execute(
+            f"""SELECT time_bucket(INTERVAL '{interval} minutes', timezone(?, arrived_at)) AS interval_start,
+                       count(*)::DOUBLE AS calls,
+                       avg(CASE WHEN outcome = 'handled'
+                           THEN (coalesce(talk_ms, 0) + coalesce(hold_ms, 0) + coalesce(acw_ms, 0)) / 1000.0 END)
+                           AS aht
+                FROM contacts WHERE queue_id = ? AND outcome IN ('handled', 'abandoned')
+                GROUP BY 1 ORDER BY 1""",
+            [zone, queue],
+        )
+        frame = pl.DataFrame(cur.fetchall(), schema=["interval_start", "calls", "aht"], orient="row")
+    finally:
+        con.close()
+    if frame.height == 0:
+        raise InputError(f"queue {queue!r}: no offered contacts in the warehouse")
+    frame = frame.with_columns(pl.col("interval_start").cast(pl.Datetime("us")))
+    first, last = _span(frame)
+    hours = {wd: q.opening_hours(wd) for wd in range(7)}
+    return grid_from_frame(
+        frame,
+        interval_minutes=interval,
+        weekly_open=weekly_open_from_hours(interval, hours),
+        holidays=public_holidays(settings.forecasting.holidays_country, first, last + timedelta(days=90)),
+        closed=q.closed_dates,
+        missing="zero",
+    )
+
+
+def _backtest_doc(r: BacktestResult) -> dict[str, Any]:
+    return {
+        "model": r.chosen,
+        "horizon_days": r.horizon_days,
+        "folds": r.folds,
+        "intervals": r.intervals,
+        "wape": r.wape,
+        "wape_day": r.wape_day,
+        "bias": r.bias,
+    }
+
+
+@forecast_app.command("backtest")
+@guarded
+def backtest_cmd(
+    history: Path = typer.Option(..., "--history", help="CSV with interval_start, queue, calls[, aht]."),
+    interval: int = typer.Option(30, "--interval", help="Interval length in minutes: 15, 30 or 60."),
+    horizon: str = typer.Option("1d", "--horizon", help="Forecast horizon scored per fold: 1d or 1w."),
+    folds: int = typer.Option(20, "--folds", min=1, help="Rolling origins (the most recent ones)."),
+    queue: str | None = typer.Option(None, "--queue", help="Queue to score when the file holds several."),
+    country: str | None = typer.Option(None, "--holidays", help="Country code for public holidays (e.g. US)."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Rolling-origin backtest of every model over the opening hours; the lowest WAPE is chosen."""
+    from supportops.forecasting import MODELS, backtest
+
+    if horizon not in ("1d", "1w"):
+        raise InputError(f"--horizon {horizon!r}: 1d or 1w")
+    grid = _csv_grid(history, queue, interval, country)
+    r = backtest(grid, horizon_days=_horizon_days(horizon), folds=folds)
+    if as_json:
+        print_json(_backtest_doc(r))
+        return
+    rows = [
+        (m, f"{r.wape[m]:.2%}", f"{r.wape_day[m]:.2%}", f"{r.bias[m]:+.2%}", "*" if m == r.chosen else "")
+        for m in MODELS
+    ]
+    table(
+        f"Backtest {horizon}, {r.folds} folds, {r.intervals:,} open intervals",
+        ["model", "WAPE", "day WAPE", "bias", "chosen"],
+        rows,
+    )
+
+
+def _save_snapshot(ws: Path, queue: str, fc: Forecast) -> str:
+    from supportops.warehouse.connection import connect
+
+    snapshot_id = uuid.uuid4().hex[:12]
+    now = datetime.now(UTC)
+    rows = [
+        (snapshot_id, now, queue, fc.model, fc.interval_minutes, date.fromisoformat(d), t, v, a)
+        for d, t, v, a in fc.rows()
+    ]
+    con = connect(ws)
+    try:
+        con.execute(SNAPSHOT_DDL)
+        con.executemany("INSERT INTO forecast_snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    finally:
+        con.close()
+    return snapshot_id
+
+
+@forecast_app.callback()
+@guarded
+def forecast_cmd(
+    ctx: typer.Context,
+    workspace: Path | None = typer.Option(None, "--workspace", "-w", help="Workspace whose warehouse holds history."),
+    queue: str | None = typer.Option(None, "--queue", help="Queue to forecast."),
+    history: Path | None = typer.Option(None, "--history", help="CSV with interval_start, queue, calls[, aht]."),
+    horizon: str = typer.Option("6w", "--horizon", help="Days or weeks ahead, e.g. 1d, 6w (at most 12w)."),
+    interval: int = typer.Option(30, "--interval", help="Interval length in minutes: 15, 30 or 60."),
+    model: str | None = typer.Option(None, "--model", help="Model to use (default: chosen by a 1-week backtest)."),
+    out_file: Path | None = typer.Option(None, "--out", "-o", help="Export the intervals to .csv or .xlsx."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Forecast contacts and AHT per interval over the horizon; with a workspace the forecast is saved as a
+    snapshot (table forecast_snapshots) so accuracy is later judged against what was published."""
+    if ctx.invoked_subcommand is not None:
+        return
+    import numpy as np
+
+    from supportops.exports import write_table
+    from supportops.forecasting import DayKind, backtest, day_kinds, forecast, weekday_of
+
+    days = _horizon_days(horizon)
+    settings = None
+    if history is not None:
+        grid = _csv_grid(history, queue, interval, None)
+    elif workspace is not None and queue is not None:
+        from supportops.workspace import open_settings
+
+        settings = open_settings(workspace)
+        grid = _warehouse_grid(workspace, settings, queue, interval)
+    else:
+        raise InputError("give --history FILE.csv, or --workspace DIR with --queue Q")
+    chosen = model
+    if chosen is None:
+        err.print("choosing the model by a 1-week backtest ...")
+        chosen = backtest(grid, horizon_days=7, folds=4).chosen
+    first = grid.last_day + timedelta(days=1)
+    wd = weekday_of(first, days)
+    # future opening: the weekday pattern of the history (or the queue's hours), holidays and closed dates
+    weekly = grid.open[-min(grid.n_days, 28) :]
+    pattern = {int(w): weekly[grid.weekdays[-min(grid.n_days, 28) :] == w].any(axis=0) for w in range(7)}
+    open_ = np.stack([pattern[int(w)] for w in wd])
+    holidays: list[date] = []
+    closed: list[date] = []
+    if settings is not None and queue is not None:
+        from supportops.forecasting import public_holidays, weekly_open_from_hours
+
+        q = settings.queue(queue)
+        if q is None:
+            raise InputError(f"--queue {queue!r}: not a queue of this workspace")
+        open_ = weekly_open_from_hours(interval, {w: q.opening_hours(w) for w in range(7)})[wd]
+        holidays = sorted(public_holidays(settings.forecasting.holidays_country, first, first + timedelta(days=days)))
+        closed = list(q.closed_dates)
+    kinds = day_kinds(first, days, holidays=holidays, closed=closed)
+    fc = forecast(grid, model=chosen, open_=open_, kinds=kinds)
+    snapshot = _save_snapshot(workspace, queue, fc) if settings is not None and workspace and queue else None
+    rows = fc.rows()
+    if out_file is not None:
+        write_table(out_file, ["date", "interval_start", "contacts", "aht_s"], rows)
+    per_day = fc.volume.sum(axis=1)
+    doc = {
+        "model": chosen,
+        "queue": queue,
+        "first_day": first,
+        "days": days,
+        "interval_minutes": interval,
+        "contacts": float(per_day.sum()),
+        "holiday_factor": fc.holiday_factor,
+        "holidays": [
+            d
+            for d, k in zip((first + timedelta(days=i) for i in range(days)), kinds, strict=True)
+            if k == DayKind.HOLIDAY
+        ],
+        "snapshot_id": snapshot,
+        "export": out_file,
+        "intervals": len(rows),
+    }
+    if as_json:
+        print_json(doc)
+        return
+    week_rows = []
+    for w0 in range(0, days, 7):
+        seg = fc.volume[w0 : w0 + 7]
+        week_rows.append(
+            (str(first + timedelta(days=w0)), round(float(seg.sum())), round(float(seg.sum(axis=1).max())))
+        )
+    table(
+        f"Forecast {queue or history} ({chosen}, {interval}-min intervals)",
+        ["week of", "contacts", "busiest day"],
+        week_rows,
+    )
+    if snapshot:
+        err.print(f"snapshot {snapshot} saved to forecast_snapshots")
+    if out_file is not None:
+        err.print(f"exported {len(rows):,} intervals to {out_file}")
