@@ -152,3 +152,25 @@ def test_real_series_statistical_model_beats_weekday_mean_4() -> None:
     r = backtest(g, horizon_days=1, folds=20, models=("weekday_mean_4", "week_avg_8", "ets", "ensemble"))
     assert r.chosen in ("ets", "ensemble")
     assert r.wape[r.chosen] < r.wape["weekday_mean_4"] - 0.01
+
+
+@pytest.mark.slow
+def test_workspace_forecast_is_saved_as_a_snapshot(tmp_path: Path) -> None:
+    import duckdb
+
+    ws = tmp_path / "demo"
+    runner = CliRunner()
+    assert runner.invoke(app, ["demo", str(ws), "--weeks", "9", "--json"]).exit_code == 0
+    r = runner.invoke(
+        app, ["forecast", "--workspace", str(ws), "--queue", "billing-voice", "--horizon", "1w", "--json"]
+    )
+    assert r.exit_code == 0, r.stderr
+    doc = json.loads(r.stdout)
+    con = duckdb.connect(str(ws / "warehouse.duckdb"), read_only=True)
+    n, total, aht = con.execute(
+        "SELECT count(*), sum(contacts), avg(aht_s) FROM forecast_snapshots WHERE snapshot_id = ?", [doc["snapshot_id"]]
+    ).fetchall()[0]
+    con.close()
+    assert n == doc["intervals"] > 0
+    assert total == pytest.approx(doc["contacts"])
+    assert 30 < aht < 3600  # handle time in seconds, from the handled contacts
