@@ -11,7 +11,11 @@ Every model answers one question: given the history up to an origin, what would 
   times the weekday's intraday profile.
 - ``ets``, ``theta``: daily totals of the regular open weekdays forecast by statsforecast AutoETS / AutoTheta
   (season = open weekdays per week), spread over the day by the weekday's intraday profile.
-- ``ensemble``: the mean of the ``ets`` and ``theta`` day levels, spread by the same profile.
+- ``ensemble``: on the first open day the mean of the ``ets`` and ``theta`` day levels; on later days half of
+  that and half the mean of the last 4 same-weekday totals; spread by the same profile.
+
+Intraday profiles are the weekday's own shape over its last 8 normal days, shrunk 30% towards the shape of the
+last 20 normal days of any weekday.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ MODELS = (*BASELINES, "weighted_index", *STATISTICAL)
 
 PROFILE_DAYS = 8
 """Same-weekday days averaged into an intraday profile."""
+POOL_WEIGHT = 0.3
+"""Weight of the all-weekday shape in an intraday profile."""
 FIT_DAYS = 260
 """At most this many regular open days (about a year) feed the day-level fit."""
 
@@ -57,18 +63,34 @@ def _mean_of_last(history: DayGrid, weekdays: IntArray, n: int) -> FloatArray:
     return out
 
 
-def intraday_profile(history: DayGrid, weekday: int, n: int = PROFILE_DAYS) -> FloatArray:
+def intraday_profile(
+    history: DayGrid, weekday: int, n: int = PROFILE_DAYS, *, pool_weight: float = POOL_WEIGHT, pool_days: int = 20
+) -> FloatArray:
     """Share of the day's contacts in each interval on this weekday (sums to 1; zeros when no history).
 
-    It is the ratio of summed volumes over the last ``n`` usable same weekdays, which weighs busy days more
-    and is steadier than averaging each day's shares.
+    The weekday's own shape is the ratio of summed volumes over its last ``n`` usable days (busy days weigh
+    more, steadier than averaging shares). It is shrunk by ``pool_weight`` towards the mean shape of the last
+    ``pool_days`` usable days of any weekday (restricted to this weekday's open intervals), which cuts the
+    Poisson noise of a profile learnt from only eight days.
     """
     idx = _same_weekday(history, weekday, n)
     if idx.size == 0:
         return np.zeros(history.per_day)
     v = np.where(history.open[idx], history.values[idx], 0.0).sum(axis=0)
     total = float(v.sum())
-    out: FloatArray = v / total if total > 0 else np.zeros(history.per_day)
+    if total <= 0:
+        return np.zeros(history.per_day)
+    own = v / total
+    if pool_weight <= 0:
+        return own
+    pool = np.flatnonzero(history.usable())[-pool_days:]
+    pv = np.where(history.open[pool], history.values[pool], 0.0)
+    day_sum = pv.sum(axis=1, keepdims=True)
+    shares = np.divide(pv, day_sum, out=np.zeros_like(pv), where=day_sum > 0).mean(axis=0)
+    shares = np.where(own > 0, shares, 0.0)
+    if shares.sum() <= 0:
+        return own
+    out: FloatArray = (1 - pool_weight) * own + pool_weight * shares / shares.sum()
     return out
 
 
@@ -148,6 +170,19 @@ def _weighted_level(history: DayGrid, weekdays: IntArray) -> FloatArray:
     return out
 
 
+def _ensemble_level(history: DayGrid, weekdays: IntArray, levels: dict[str, FloatArray]) -> FloatArray:
+    """The first open day: mean of the ETS and Theta levels; later days: half that, half the mean of the last
+    4 same-weekday totals (statistical models win a day or two ahead, the historical average after)."""
+    stat = np.mean([levels["ets"], levels["theta"]], axis=0)
+    recent = _mean_of_last(history, weekdays, 4).sum(axis=1)
+    first_open = np.flatnonzero(recent > 0)
+    weight = np.full(weekdays.shape[0], 0.5)
+    if first_open.size:
+        weight[first_open[0]] = 1.0
+    out: FloatArray = weight * stat + (1 - weight) * recent
+    return out
+
+
 def forecast_models(history: DayGrid, weekdays: IntArray, names: tuple[str, ...] = MODELS) -> dict[str, FloatArray]:
     """Normal-day forecasts (days × intervals, contacts per interval) of the named models for future weekdays.
 
@@ -171,7 +206,7 @@ def forecast_models(history: DayGrid, weekdays: IntArray, names: tuple[str, ...]
             if name in names:
                 out[name] = _spread(history, weekdays, levels[name])
         if "ensemble" in names:
-            out["ensemble"] = _spread(history, weekdays, np.mean([levels[n] for n in wanted], axis=0))
+            out["ensemble"] = _spread(history, weekdays, _ensemble_level(history, weekdays, levels))
     return {n: out[n] for n in names}
 
 
