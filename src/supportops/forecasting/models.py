@@ -80,7 +80,7 @@ def intraday_profile(
     total = float(v.sum())
     if total <= 0:
         return np.zeros(history.per_day)
-    own = v / total
+    own: FloatArray = v / total
     if pool_weight <= 0:
         return own
     pool = np.flatnonzero(history.usable())[-pool_days:]
