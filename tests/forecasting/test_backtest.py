@@ -78,6 +78,9 @@ def test_frame_loader_aggregates_and_flags_missing_intervals() -> None:
 def test_public_holidays_by_country() -> None:
     us = public_holidays("US", date(2024, 1, 1), date(2024, 12, 31))
     assert date(2024, 7, 4) in us and date(2024, 7, 5) not in us
+    il = public_holidays("IL", date(1999, 4, 1), date(1999, 4, 30))
+    assert date(1999, 4, 21) in il and date(1999, 4, 20) not in il  # Remembrance Day is an optional holiday
+    assert date(1999, 4, 20) in public_holidays("IL", date(1999, 4, 1), date(1999, 4, 30), categories=("optional",))
     with pytest.raises(InputError, match="not known"):
         public_holidays("XX", date(2024, 1, 1), date(2024, 12, 31))
 

@@ -31,14 +31,27 @@ class Event:
             raise InputError(f"event {self.name!r}: lift {self.lift} must be a non-negative factor")
 
 
-def public_holidays(country: str | None, first_day: date, last_day: date, *, subdiv: str | None = None) -> set[date]:
-    """Public holidays of ``country`` (ISO code, as the ``holidays`` package knows it) between two dates."""
+def public_holidays(
+    country: str | None,
+    first_day: date,
+    last_day: date,
+    *,
+    subdiv: str | None = None,
+    categories: tuple[str, ...] = ("public",),
+) -> set[date]:
+    """Holidays of ``country`` (ISO code, as the ``holidays`` package knows it) between two dates.
+
+    ``categories`` are the package's holiday categories (``public`` by default; e.g. ``optional`` adds days
+    such as Israel's Remembrance Day that many businesses observe).
+    """
     if not country:
         return set()
     import holidays
 
     try:
-        cal = holidays.country_holidays(country, subdiv=subdiv, years=range(first_day.year, last_day.year + 1))
+        cal = holidays.country_holidays(
+            country, subdiv=subdiv, years=range(first_day.year, last_day.year + 1), categories=categories
+        )
     except NotImplementedError as exc:
         raise InputError(f"holidays: country {country!r} is not known to the holidays package") from exc
     return {d for d in cal if first_day <= d <= last_day}
