@@ -177,3 +177,29 @@ def test_workspace_forecast_is_saved_as_a_snapshot(tmp_path: Path) -> None:
     assert n == doc["intervals"] > 0
     assert total == pytest.approx(doc["contacts"])
     assert 30 < aht < 3600  # handle time in seconds, from the handled contacts
+
+
+@pytest.mark.slow
+@pytest.mark.real_data
+def test_us_bank_statistical_model_beats_weekday_mean_4() -> None:
+    from realdata import real_file
+
+    raw = pl.read_csv(real_file("us-bank-2003", "calls_5min_weekdays_2003.csv"))
+    weekdays = [d for d in (date(2003, 3, 3) + timedelta(days=i) for i in range(240)) if d.weekday() < 5]
+    frame = raw.filter(pl.col("interval_start") != "21:00").select(
+        (
+            pl.col("day_index").map_elements(lambda i: weekdays[i - 1].isoformat(), return_dtype=pl.String)
+            + " "
+            + pl.col("interval_start")
+        )
+        .str.to_datetime("%Y-%m-%d %H:%M")
+        .alias("interval_start"),
+        pl.col("calls"),
+    )
+    hours = {wd: (time(7), time(21)) for wd in range(5)}
+    g = grid_from_frame(frame, interval_minutes=30, weekly_open=weekly_open_from_hours(30, hours))
+    assert g.open.sum(axis=1).max() == 28
+    r = backtest(g, horizon_days=1, folds=40, models=("weekday_mean_4", "ets", "ensemble"))
+    assert r.chosen in ("ets", "ensemble")
+    assert r.wape[r.chosen] < r.wape["weekday_mean_4"]
+    assert r.wape[r.chosen] < 0.09

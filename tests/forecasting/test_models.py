@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
 from synthetic import FIRST, HOLIDAY_FACTOR, SHAPE, WEEK, day, series, truth
@@ -113,3 +115,40 @@ def test_importing_the_package_does_not_import_statsforecast() -> None:
     code = "import sys, supportops, supportops.forecasting; print('statsforecast' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_ensemble_is_statistical_first_then_half_the_four_week_level() -> None:
+    g = series(12)
+    wd = weekday_of(FIRST, 7, g.n_days)
+    fc = forecast_models(g, wd, ("ets", "theta", "ensemble", "weekday_mean_4"))
+    tot = {k: v.sum(axis=1) for k, v in fc.items()}
+    stat = (tot["ets"] + tot["theta"]) / 2
+    assert tot["ensemble"][0] == pytest.approx(stat[0])
+    np.testing.assert_allclose(tot["ensemble"][1:6], 0.5 * stat[1:6] + 0.5 * tot["weekday_mean_4"][1:6])
+    assert tot["ensemble"][6] == 0.0  # Sunday: closed, no history
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    factor=st.floats(0.0, 2.0),
+    lift=st.floats(0.0, 3.0),
+    closed_hours=st.lists(st.integers(0, 23), max_size=10),
+    kinds=st.lists(st.sampled_from([DayKind.NORMAL, DayKind.HOLIDAY, DayKind.CLOSED]), min_size=7, max_size=7),
+)
+def test_published_forecast_respects_calendar(
+    factor: float, lift: float, closed_hours: list[int], kinds: list[int]
+) -> None:
+    g = series(9)
+    n = g.n_days
+    open_ = truth(n + 7)[n:] > 0
+    open_[:, closed_hours] = False
+    k = np.array(kinds, dtype=np.int8)
+    ev = Event(name="e", start=day(n + 2), end=day(n + 2), lift=lift)
+    normal = forecast_models(g, weekday_of(FIRST, 7, n), ("weekday_mean_4",))["weekday_mean_4"]
+    fc = forecast(g, model="weekday_mean_4", open_=open_, kinds=k, events=[ev], factor=factor)
+    assert (fc.volume >= 0).all()
+    assert fc.volume[~fc.open].sum() == 0.0
+    scale = np.where(k == DayKind.HOLIDAY, factor, 1.0) * np.where(np.arange(7) == 2, lift, 1.0)
+    want = np.where(fc.open, normal * scale[:, None], 0.0)
+    np.testing.assert_allclose(fc.volume, want)
+    assert not fc.open[k == DayKind.CLOSED].any()
