@@ -177,6 +177,40 @@ def test_workspace_forecast_is_saved_as_a_snapshot(tmp_path: Path) -> None:
     assert n == doc["intervals"] > 0
     assert total == pytest.approx(doc["contacts"])
     assert 30 < aht < 3600  # handle time in seconds, from the handled contacts
+    # publish as of two weeks before the end, then judge it against what arrived
+    r = runner.invoke(
+        app,
+        [
+            "forecast",
+            "-w",
+            str(ws),
+            "--queue",
+            "billing-voice",
+            "--horizon",
+            "1w",
+            "--as-of",
+            str(_last_day(ws) - timedelta(days=13)),
+            "--json",
+        ],
+    )
+    assert r.exit_code == 0, r.stderr
+    published = json.loads(r.stdout)
+    r = runner.invoke(app, ["forecast", "accuracy", "-w", str(ws), "--queue", "billing-voice", "--json"])
+    assert r.exit_code == 0, r.stderr
+    acc = json.loads(r.stdout)
+    assert acc["snapshot_id"] == published["snapshot_id"]
+    assert acc["intervals"] == published["intervals"] and acc["forecast"] == pytest.approx(published["contacts"])
+    assert 0 < acc["wape_week"] <= acc["wape_day"] <= acc["wape_interval"] < 0.5
+
+
+def _last_day(ws: Path) -> date:
+    import duckdb
+
+    con = duckdb.connect(str(ws / "warehouse.duckdb"), read_only=True)
+    (last,) = con.execute("SELECT max(interval_date) FROM forecast_snapshots").fetchall()[0]
+    con.close()
+    assert isinstance(last, date)
+    return last
 
 
 @pytest.mark.slow

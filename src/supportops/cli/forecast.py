@@ -96,6 +96,7 @@ def _csv_grid(path: Path, queue: str | None, interval: int, country: str | None)
 
 def _warehouse_grid(ws: Path, settings: Settings, queue: str, interval: int) -> DayGrid:
     """Offered contacts (handled or abandoned) per local interval, AHT of the handled ones, from ``contacts``."""
+    import numpy as np
     import polars as pl
 
     from supportops.forecasting import grid_from_frame, public_holidays, weekly_open_from_hours
@@ -126,12 +127,24 @@ def _warehouse_grid(ws: Path, settings: Settings, queue: str, interval: int) -> 
     frame = frame.with_columns(pl.col("interval_start").cast(pl.Datetime("us")))
     first, last = _span(frame)
     hours = {wd: q.opening_hours(wd) for wd in range(7)}
+    weekly = weekly_open_from_hours(interval, hours)
+    # a last day whose contacts stop before its last open interval is still in progress: flag, never fit on it
+    last_slot = frame["interval_start"].max()
+    open_slots = np.flatnonzero(weekly[last.weekday()])
+    partial = []
+    if (
+        isinstance(last_slot, datetime)
+        and open_slots.size
+        and (last_slot.hour * 60 + last_slot.minute) // interval < int(open_slots[-1])
+    ):
+        partial.append(last)
     return grid_from_frame(
         frame,
         interval_minutes=interval,
-        weekly_open=weekly_open_from_hours(interval, hours),
+        weekly_open=weekly,
         holidays=public_holidays(settings.forecasting.holidays_country, first, last + timedelta(days=90)),
         closed=q.closed_dates,
+        irregular=partial,
         missing="zero",
     )
 
@@ -209,6 +222,7 @@ def forecast_cmd(
     interval: int = typer.Option(30, "--interval", help="Interval length in minutes: 15, 30 or 60."),
     model: str | None = typer.Option(None, "--model", help="Model to use (default: chosen by a 1-week backtest)."),
     out_file: Path | None = typer.Option(None, "--out", "-o", help="Export the intervals to .csv or .xlsx."),
+    as_of: str | None = typer.Option(None, "--as-of", help="Use only history before this date (YYYY-MM-DD)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Forecast contacts and AHT per interval over the horizon; with a workspace the forecast is saved as a
@@ -219,6 +233,7 @@ def forecast_cmd(
 
     from supportops.exports import write_table
     from supportops.forecasting import DayKind, backtest, day_kinds, forecast, weekday_of
+    from supportops.forecasting.backtest import MIN_HISTORY_DAYS
 
     days = _horizon_days(horizon)
     settings = None
@@ -231,10 +246,22 @@ def forecast_cmd(
         grid = _warehouse_grid(workspace, settings, queue, interval)
     else:
         raise InputError("give --history FILE.csv, or --workspace DIR with --queue Q")
+    if as_of is not None:
+        try:
+            cut = (date.fromisoformat(as_of) - grid.first_day).days
+        except ValueError:
+            raise InputError(f"--as-of {as_of!r}: not a date (YYYY-MM-DD)") from None
+        if cut < 1 or cut > grid.n_days:
+            raise InputError(f"--as-of {as_of}: outside the history {grid.first_day} to {grid.last_day}")
+        grid = grid.head(cut)
     chosen = model
     if chosen is None:
-        err.print("choosing the model by a 1-week backtest ...")
-        chosen = backtest(grid, horizon_days=7, folds=4).chosen
+        if grid.n_days >= MIN_HISTORY_DAYS + 7:
+            err.print("choosing the model by a 1-week backtest ...")
+            chosen = backtest(grid, horizon_days=7, folds=4).chosen
+        else:
+            chosen = "weekday_mean_4"
+            err.print(f"{grid.n_days} days of history are too few for a backtest; using {chosen}")
     first = grid.last_day + timedelta(days=1)
     wd = weekday_of(first, days)
     # future opening: the weekday pattern of the history (or the queue's hours), holidays and closed dates
@@ -294,3 +321,110 @@ def forecast_cmd(
         err.print(f"snapshot {snapshot} saved to forecast_snapshots")
     if out_file is not None:
         err.print(f"exported {len(rows):,} intervals to {out_file}")
+
+
+@forecast_app.command("accuracy")
+@guarded
+def accuracy_cmd(
+    workspace: Path = typer.Option(..., "--workspace", "-w", help="Workspace folder."),
+    queue: str = typer.Option(..., "--queue", help="Queue whose published forecast is judged."),
+    snapshot: str | None = typer.Option(None, "--snapshot", help="Snapshot id (default: the latest one)."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Judge a published forecast snapshot against the contacts that arrived since: WAPE and bias per interval,
+    day and week, against the workspace's accuracy targets."""
+    import numpy as np
+
+    from supportops.forecasting import DayKind, accuracy
+    from supportops.warehouse.connection import connect
+    from supportops.workspace import open_settings
+
+    settings = open_settings(workspace)
+    con = connect(workspace)
+    try:
+        con.execute(SNAPSHOT_DDL)
+        if snapshot is None:
+            row = con.execute(
+                "SELECT snapshot_id FROM forecast_snapshots WHERE queue_id = ? ORDER BY published_at DESC LIMIT 1",
+                [queue],
+            ).fetchone()
+            if row is None:
+                raise InputError(f"queue {queue!r}: no published forecast; run `supportops forecast` first")
+            snapshot = str(row[0])
+        rows = con.execute(
+            "SELECT interval_minutes, interval_date, interval_start, contacts, model FROM forecast_snapshots "
+            "WHERE snapshot_id = ? AND queue_id = ?",
+            [snapshot, queue],
+        ).fetchall()
+    finally:
+        con.close()
+    if not rows:
+        raise InputError(f"snapshot {snapshot!r}: not found for queue {queue!r}")
+    interval = int(rows[0][0])
+    grid = _warehouse_grid(workspace, settings, queue, interval)
+    first = min(r[1] for r in rows)
+    n_days = (max(r[1] for r in rows) - first).days + 1
+    k = 1440 // interval
+    fc = np.zeros((n_days, k))
+    published = np.zeros((n_days, k), dtype=np.bool_)
+    for _, d, hhmm, contacts, _ in rows:
+        h, m = (int(x) for x in str(hhmm).split(":"))
+        fc[(d - first).days, (h * 60 + m) // interval] = float(contacts)
+        published[(d - first).days, (h * 60 + m) // interval] = True
+    actual = np.zeros((n_days, k))
+    known = np.zeros((n_days, k), dtype=np.bool_)
+    offset = (first - grid.first_day).days
+    for i in range(n_days):
+        j = offset + i
+        if 0 <= j < grid.n_days and grid.kinds[j] != DayKind.IRREGULAR:
+            actual[i] = np.nan_to_num(grid.values[j])
+            known[i] = True
+    scored = published & known
+    if not scored.any():
+        raise InputError(f"snapshot {snapshot}: no published interval has actuals in the warehouse yet")
+    acc = accuracy(
+        fc,
+        actual,
+        scored,
+        target_interval=settings.forecasting.accuracy_interval,
+        target_week=settings.forecasting.accuracy_week,
+    )
+    doc = {"snapshot_id": snapshot, "queue": queue, "model": rows[0][4], "first_day": first, **_acc_doc(acc)}
+    if as_json:
+        print_json(doc)
+        return
+    table(
+        f"Accuracy of snapshot {snapshot} ({queue}, {acc.days} days, {acc.intervals:,} intervals)",
+        ["grain", "WAPE", "target", "met"],
+        [
+            (
+                "interval",
+                f"{acc.wape_interval:.1%}",
+                f"{acc.target_interval:.0%}",
+                "yes" if acc.within_interval else "no",
+            ),
+            ("day", f"{acc.wape_day:.1%}", "", ""),
+            ("week", f"{acc.wape_week:.1%}", f"{acc.target_week:.0%}", "yes" if acc.within_week else "no"),
+            ("bias", f"{acc.bias:+.1%}", "", ""),
+        ],
+    )
+
+
+def _acc_doc(acc: Any) -> dict[str, Any]:
+    return {
+        name: getattr(acc, name)
+        for name in (
+            "intervals",
+            "days",
+            "actual",
+            "forecast",
+            "wape_interval",
+            "wape_day",
+            "wape_week",
+            "bias",
+            "target_interval",
+            "target_week",
+            "within_interval",
+            "within_week",
+        )
+    }

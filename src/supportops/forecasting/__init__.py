@@ -1,5 +1,6 @@
 """Interval forecasting of contact volume and handle time: baselines, day-level models, backtests (pure)."""
 
+from supportops.forecasting.accuracy import Accuracy, accuracy
 from supportops.forecasting.backtest import BacktestResult, backtest, wape
 from supportops.forecasting.calendar import Event, day_kinds, event_lifts, public_holidays
 from supportops.forecasting.forecast import Forecast, apply_calendar, forecast, holiday_factor
@@ -11,11 +12,13 @@ __all__ = [
     "BASELINES",
     "INTERVAL_CHOICES",
     "MODELS",
+    "Accuracy",
     "BacktestResult",
     "DayGrid",
     "DayKind",
     "Event",
     "Forecast",
+    "accuracy",
     "apply_calendar",
     "backtest",
     "day_kinds",
