@@ -21,9 +21,11 @@ from supportops.errors import ConfigError, InputError, SupportOpsError
 
 __all__ = ["JSON_OPTION", "err", "guarded", "print_json", "progress_bar", "table"]
 
-err = Console(stderr=True)
+_WIDE = 160  # tables piped to a file or a pager keep their columns instead of wrapping at 80
+
+err = Console(stderr=True, width=None if sys.stderr.isatty() else _WIDE)
 """Progress, logs and human output go to stderr unless a command prints its result as a table to stdout."""
-out = Console()
+out = Console(width=None if sys.stdout.isatty() else _WIDE)
 
 JSON_OPTION = typer.Option(False, "--json", help="Print one JSON document on stdout (progress goes to stderr).")
 
