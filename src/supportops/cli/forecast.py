@@ -428,3 +428,45 @@ def _acc_doc(acc: Any) -> dict[str, Any]:
             "within_week",
         )
     }
+
+
+@forecast_app.command("weekly")
+@guarded
+def weekly_cmd(
+    workspace: Path | None = typer.Option(None, "--workspace", "-w", help="Workspace whose warehouse holds history."),
+    queue: str | None = typer.Option(None, "--queue", help="Queue to forecast."),
+    history: Path | None = typer.Option(None, "--history", help="CSV with interval_start, queue, calls[, aht]."),
+    weeks: int = typer.Option(26, "--weeks", min=1, max=104, help="Weeks ahead (capacity planning: 13 to 52)."),
+    out_file: Path | None = typer.Option(None, "--out", "-o", help="Export the weeks to .csv or .xlsx."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Contacts per week for capacity planning, 3 to 12 months ahead (yearly pattern with 2+ years of history)."""
+    from supportops.exports import write_table
+    from supportops.forecasting.weekly import forecast_weeks
+
+    if history is not None:
+        grid = _csv_grid(history, queue, 60, None)
+    elif workspace is not None and queue is not None:
+        from supportops.workspace import open_settings
+
+        grid = _warehouse_grid(workspace, open_settings(workspace), queue, 60)
+    else:
+        raise InputError("give --history FILE.csv, or --workspace DIR with --queue Q")
+    wf = forecast_weeks(grid, weeks)
+    rows = [(str(wf.first_week + timedelta(days=7 * i)), round(float(v), 1)) for i, v in enumerate(wf.contacts)]
+    if out_file is not None:
+        write_table(out_file, ["week_of", "contacts"], rows)
+    if as_json:
+        print_json(
+            {
+                "queue": queue,
+                "first_week": wf.first_week,
+                "weeks": weeks,
+                "yearly_pattern": wf.yearly,
+                "history_weeks": int(wf.history.size),
+                "contacts": [v for _, v in rows],
+                "export": out_file,
+            }
+        )
+        return
+    table(f"Weekly forecast {queue or history} ({wf.history.size} weeks of history)", ["week of", "contacts"], rows)

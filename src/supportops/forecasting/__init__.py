@@ -7,6 +7,7 @@ from supportops.forecasting.forecast import Forecast, apply_calendar, forecast, 
 from supportops.forecasting.frames import grid_from_frame, infer_weekly_open, weekly_open_from_hours
 from supportops.forecasting.grid import INTERVAL_CHOICES, DayGrid, DayKind, open_mask, weekday_of
 from supportops.forecasting.models import BASELINES, MODELS, forecast_aht, forecast_models, intraday_profile
+from supportops.forecasting.weekly import WeeklyForecast, forecast_weeks, weekly_totals
 
 __all__ = [
     "BASELINES",
@@ -18,6 +19,7 @@ __all__ = [
     "DayKind",
     "Event",
     "Forecast",
+    "WeeklyForecast",
     "accuracy",
     "apply_calendar",
     "backtest",
@@ -26,6 +28,7 @@ __all__ = [
     "forecast",
     "forecast_aht",
     "forecast_models",
+    "forecast_weeks",
     "grid_from_frame",
     "holiday_factor",
     "infer_weekly_open",
@@ -35,4 +38,5 @@ __all__ = [
     "wape",
     "weekday_of",
     "weekly_open_from_hours",
+    "weekly_totals",
 ]
