@@ -223,6 +223,7 @@ def forecast_cmd(
     model: str | None = typer.Option(None, "--model", help="Model to use (default: chosen by a 1-week backtest)."),
     out_file: Path | None = typer.Option(None, "--out", "-o", help="Export the intervals to .csv or .xlsx."),
     as_of: str | None = typer.Option(None, "--as-of", help="Use only history before this date (YYYY-MM-DD)."),
+    country: str | None = typer.Option(None, "--holidays", help="Country code for public holidays with --history."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Forecast contacts and AHT per interval over the horizon; with a workspace the forecast is saved as a
@@ -238,7 +239,7 @@ def forecast_cmd(
     days = _horizon_days(horizon)
     settings = None
     if history is not None:
-        grid = _csv_grid(history, queue, interval, None)
+        grid = _csv_grid(history, queue, interval, country)
     elif workspace is not None and queue is not None:
         from supportops.workspace import open_settings
 
@@ -270,6 +271,10 @@ def forecast_cmd(
     open_ = np.stack([pattern[int(w)] for w in wd])
     holidays: list[date] = []
     closed: list[date] = []
+    if settings is None and country:
+        from supportops.forecasting import public_holidays
+
+        holidays = sorted(public_holidays(country, first, first + timedelta(days=days)))
     if settings is not None and queue is not None:
         from supportops.forecasting import public_holidays, weekly_open_from_hours
 
@@ -309,12 +314,20 @@ def forecast_cmd(
     week_rows = []
     for w0 in range(0, days, 7):
         seg = fc.volume[w0 : w0 + 7]
+        a = fc.aht[w0 : w0 + 7]
+        known = ~np.isnan(a)
+        mean_aht = float((a[known] * seg[known]).sum() / seg[known].sum()) if seg[known].sum() > 0 else None
         week_rows.append(
-            (str(first + timedelta(days=w0)), round(float(seg.sum())), round(float(seg.sum(axis=1).max())))
+            (
+                str(first + timedelta(days=w0)),
+                round(float(seg.sum())),
+                round(float(seg.sum(axis=1).max())),
+                "-" if mean_aht is None else f"{mean_aht:,.0f}",
+            )
         )
     table(
         f"Forecast {queue or history} ({chosen}, {interval}-min intervals)",
-        ["week of", "contacts", "busiest day"],
+        ["week of", "contacts", "busiest day", "AHT s"],
         week_rows,
     )
     if snapshot:
