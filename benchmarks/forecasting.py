@@ -98,6 +98,14 @@ def synthetic(seed: int, days: int = 730) -> DayGrid:
     return DayGrid(first_day=first, interval_minutes=30, values=values, open=open_, kinds=np.zeros(days, np.int8))
 
 
+def noise_floor(grid: DayGrid, days: int = 60) -> float:
+    """WAPE a forecast knowing each interval's Poisson rate would still make: Σ√(2λ/π) / Σλ, with λ taken as
+    the observed counts of the open intervals of the last ``days`` scorable days."""
+    scorable = np.flatnonzero(grid.open.any(axis=1) & (grid.kinds == DayKind.NORMAL))[-days:]
+    lam = grid.values[scorable][grid.open[scorable]]
+    return float(np.sqrt(2 * lam / np.pi).sum() / lam.sum())
+
+
 def forecast_synthetic(args: tuple[int, str]) -> float:
     seed, model = args
     g = synthetic(seed)
@@ -123,7 +131,7 @@ def main() -> None:
                 print(f"  {m:<16}{r.wape[m]:>8.2%}{r.wape_day[m]:>10.2%}{r.bias[m]:>+8.2%}{mark}")
         # one model per series: the lowest mean WAPE over both horizons
         chosen[name] = min(MODELS, key=lambda m: results[(name, "1d")][m] + results[(name, "1w")][m])
-        print(f"\nchosen for {name}: {chosen[name]}")
+        print(f"\nchosen for {name}: {chosen[name]}; Poisson noise floor of these intervals {noise_floor(grid):.2%}")
 
     gains = []
     beats_all = True
@@ -159,5 +167,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    _ = DayKind
     main()
