@@ -8,11 +8,12 @@ count once however many legs (transfers, callbacks) they have, because legs are 
 elapsed within the data (*t* + N days ≤ the last arrival in the warehouse, to the second) are eligible;
 conversations without a customer key are not eligible.
 
-Computed exactly without a quadratic self-join. Order a customer's conversations by start (then id): every
-start strictly after *t* comes after *c* in that order, so when the next conversation's start (``lead``) is
-after *t*, it is the first start after *t* and the question is whether it lies within N days. Only when the
-next conversation starts before *c* ends (overlapping conversations, rare) is the window searched directly,
-by a join restricted to those conversations. The same is done per customer and reason.
+Computed exactly without a quadratic self-join. Order a customer's conversations by start: every start
+strictly after *t* comes after *c* in that order, so when the next conversation's start (``lead``) is after
+*t*, it is the first start after *t* and the question is whether it lies within N days. Only when the next
+conversation starts before *c* ends (overlapping conversations, rare), or a hash collision puts another
+customer's conversation next, is the window searched directly, by a join restricted to those conversations.
+The same is done per customer and reason.
 """
 
 from __future__ import annotations
@@ -37,11 +38,17 @@ def with_repeat_flags(conversations: ir.Table, *, window_days: int, data_end_epo
     from supportops.metrics.tables import epoch_s
 
     c = conversations
-    hk = c.customer_key.hash()  # a cheap leading sort key; the customer key itself decides
-    order = [c.arrived_at]  # ties need no tie-break: a tied start is never after the conversation's end
-    any_w = ibis.window(group_by=[hk, c.customer_key], order_by=order)
-    same_w = ibis.window(group_by=[hk, c.customer_key, c.reason_l1], order_by=order)
-    c = c.mutate(_next_any=c.arrived_at.lead().over(any_w), _next_same=c.arrived_at.lead().over(same_w))
+    # Partition on integer hashes (sorting on the text keys costs twice as much); the next row is checked to be
+    # the same customer (and reason), and a hash collision in between sends the row to the direct search.
+    any_w = ibis.window(group_by=[c.customer_key.hash()], order_by=[c.arrived_at])
+    same_w = ibis.window(group_by=[c.customer_key.concat("\x1f", c.reason_l1).hash()], order_by=[c.arrived_at])
+    c = c.mutate(
+        _next_any=c.arrived_at.lead().over(any_w),
+        _next_any_k=c.customer_key.lead().over(any_w),
+        _next_same=c.arrived_at.lead().over(same_w),
+        _next_same_k=c.customer_key.lead().over(same_w),
+        _next_same_r=c.reason_l1.lead().over(same_w),
+    )
     horizon = c._conv_end + ibis.interval(days=window_days)
     if data_end_epoch_s is None:
         eligible: ir.BooleanValue = ibis.literal(False)
@@ -53,15 +60,22 @@ def with_repeat_flags(conversations: ir.Table, *, window_days: int, data_end_epo
         )
     c = c.mutate(
         _eligible=eligible,
-        _overlap_any=c._next_any.notnull() & (c._next_any <= c._conv_end),
-        _overlap_same=c.reason_l1.notnull() & c._next_same.notnull() & (c._next_same <= c._conv_end),
+        _overlap_any=c._next_any.notnull()
+        & ((c._next_any_k != c.customer_key).fill_null(True) | (c._next_any <= c._conv_end)),
+        _overlap_same=c.reason_l1.notnull()
+        & c._next_same.notnull()
+        & (
+            ((c._next_same_k != c.customer_key) | (c._next_same_r != c.reason_l1)).fill_null(True)
+            | (c._next_same <= c._conv_end)
+        ),
         _horizon=horizon,
     )
     # overlapping conversations: look for a start inside (end, end + N days] directly
     need = c.filter(c._eligible & (c._overlap_any | c._overlap_same)).select(
         _cid="conversation_id", _k="customer_key", _r="reason_l1", _end="_conv_end", _hz="_horizon"
     )
-    starts = c.filter(c.customer_key.notnull()).select(_sk="customer_key", _sr="reason_l1", _st="arrived_at")
+    src = conversations
+    starts = src.filter(src.customer_key.notnull()).select(_sk="customer_key", _sr="reason_l1", _st="arrived_at")
     hits = need.join(starts, [need._k == starts._sk, starts._st > need._end, starts._st <= need._hz])
     found = hits.group_by("_cid").aggregate(
         _fb_any=ibis.ifelse(hits._st.notnull(), 1, 0).max(),

@@ -220,13 +220,15 @@ def build_tables(
             _handle_ms=c.talk_ms.fill_null(0) + c.hold_ms.fill_null(0) + c.acw_ms.fill_null(0),
         )
         legs = legs.mutate(_offered=legs._offered_all & ~legs._short)
+        from supportops.metrics.native import arg_min
+
         # conversation facts over all legs, and the first leg's attributes (by arrival, then leg_seq)
         first_cols = tuple(
             dict.fromkeys(("customer_key", "reason_l1", "channel", "tier", "arrived_at", "_arrived_s", *grouping.names))
         )
         order_key = epoch_us(legs.arrived_at) * 100 + ibis.least(legs.leg_seq.fill_null(1), 99)
         conv = legs.group_by("conversation_id").aggregate(
-            _f=ibis.struct({name: legs[name] for name in first_cols}).argmin(order_key),
+            _f=arg_min(ibis.struct({name: legs[name] for name in first_cols}), order_key),
             _conv_end=ibis.coalesce(legs.ended_at, legs.arrived_at).max(),
             _conv_handled=ibis.ifelse(legs.outcome == "handled", 1, 0).max(),
             _conv_resolved=legs.resolved.cast("int32").max(),
@@ -245,6 +247,7 @@ def build_tables(
         from supportops.metrics.repeat import with_repeat_flags
 
         conv = with_repeat_flags(conv, window_days=settings.targets.repeat_window_days, data_end_epoch_s=last_arrival)
+        conv = conv.drop(*(c for c in ("customer_key", "reason_l1", "arrived_at") if c not in grouping.names))
         if cache:
             conv = conv.cache()
         if has_table(con, "surveys"):
