@@ -88,6 +88,8 @@ def test_demo_command_runs_every_stage(tmp_path: Path) -> None:
     assert ingest["contacts.csv (imported again)"]["accepted"] == 0
     assert doc["staffing"] and all(r["rostered"] >= r["scheduled"] >= r["agents"] > 0 for r in doc["staffing"])
     assert all(r["service_level"] >= 0.8 for r in doc["staffing"])
+    assert {r["queue"] for r in doc["forecast"]} == {"billing-voice", "tech-voice", "support-chat", "support-email"}
+    assert all(r["next_7_days"] > 0 and r["snapshot_id"] for r in doc["forecast"])
     queues = {r["queue"] for r in doc["metrics"]["by_queue"]}
     assert {"billing-voice", "support-chat"} <= queues
     # running the demo again replaces its own folder

@@ -16,7 +16,7 @@ def register(app: typer.Typer) -> None:
 @guarded
 def demo(
     folder: Path = typer.Argument(Path("supportops-demo"), help="Folder for the demo workspace."),
-    weeks: int = typer.Option(4, min=1, max=26, help="Weeks of history to generate."),
+    weeks: int = typer.Option(10, min=1, max=26, help="Weeks of history to generate."),
     seed: int = typer.Option(7, help="Random seed (the same seed gives the same data)."),
     as_json: bool = JSON_OPTION,
 ) -> None:

@@ -3,13 +3,15 @@
 Stages, each printed as it finishes (and gathered into one JSON document with ``--json``):
 
 1. workspace: ``supportops init`` plus the demo's queues, cost rates and import mappings;
-2. generate: four weeks of a multi-channel program (:mod:`supportops.demo.generator`) written as CSV
+2. generate: ten weeks of a multi-channel program (:mod:`supportops.demo.generator`) written as CSV
    exports, with the handful of broken rows real exports always hold;
 3. ingest: each file through ``supportops ingest`` (validation, quarantine, dedupe), then a second import
    of the contacts file to show that nothing is doubled;
 4. staffing: the busiest voice half-hours of an average week sized with Erlang C (80/20), then scheduled and
    rostered through shrinkage and absenteeism;
-5. metrics: the KPIs per queue and the balanced scorecard of the last week with its diagnostics.
+5. forecast: the next two weeks of each assisted queue, the model chosen by a rolling backtest, saved as a
+   snapshot so its accuracy can be judged later;
+6. metrics: the KPIs per queue and the balanced scorecard of the last week with its diagnostics.
 """
 
 from __future__ import annotations
@@ -239,6 +241,59 @@ def _staffing_stage(folder: Path, settings: Settings, weeks: int, as_json: bool)
     return out_rows
 
 
+def _forecast_stage(folder: Path, settings: Settings, as_json: bool) -> list[dict[str, Any]]:
+    """Forecast the next two weeks of each assisted queue, the model chosen by a one-week backtest."""
+    from supportops.cli.forecast import _save_snapshot, _warehouse_grid
+    from supportops.forecasting import backtest, day_kinds, forecast, weekday_of, weekly_open_from_hours
+    from supportops.forecasting.backtest import MIN_HISTORY_DAYS
+
+    rows: list[dict[str, Any]] = []
+    for queue in ("billing-voice", "tech-voice", "support-chat", "support-email"):
+        q = settings.queue(queue)
+        assert q is not None
+        grid = _warehouse_grid(folder, settings, queue, 30)
+        if grid.n_days >= MIN_HISTORY_DAYS + 7:
+            bt = backtest(grid, horizon_days=7, folds=2)
+            chosen, wape, baseline = bt.chosen, bt.wape[bt.chosen], bt.wape.get("weekday_mean_4")
+        else:
+            chosen, wape, baseline = "weekday_mean_4", None, None
+        first = grid.last_day + timedelta(days=1)
+        days = 14
+        open_ = weekly_open_from_hours(30, {w: q.opening_hours(w) for w in range(7)})[weekday_of(first, days)]
+        fc = forecast(grid, model=chosen, open_=open_, kinds=day_kinds(first, days, closed=q.closed_dates))
+        snapshot = _save_snapshot(folder, queue, fc)
+        rows.append(
+            {
+                "queue": queue,
+                "model": chosen,
+                "backtest_wape": wape,
+                "weekday_mean_4_wape": baseline,
+                "first_day": first.isoformat(),
+                "next_7_days": round(float(fc.volume[:7].sum())),
+                "busiest_interval": round(float(fc.volume.max()), 1),
+                "snapshot_id": snapshot,
+            }
+        )
+    if not as_json:
+        table(
+            "Stage 5 - forecast: next two weeks per queue (model chosen by a one-week rolling backtest)",
+            ["queue", "model", "WAPE", "weekday_mean_4 WAPE", "from", "next 7 days", "busiest half-hour"],
+            [
+                [
+                    r["queue"],
+                    r["model"],
+                    _fmt("fraction", r["backtest_wape"]),
+                    _fmt("fraction", r["weekday_mean_4_wape"]),
+                    r["first_day"],
+                    r["next_7_days"],
+                    r["busiest_interval"],
+                ]
+                for r in rows
+            ],
+        )
+    return rows
+
+
 def _metrics_stage(folder: Path, settings: Settings, as_json: bool) -> dict[str, Any]:
     from supportops.metrics import build_scorecard, compute_metrics, duckdb_backend
 
@@ -269,7 +324,7 @@ def _metrics_stage(folder: Path, settings: Settings, as_json: bool) -> dict[str,
         units = {m.slug: m.unit for m in result.metrics}
         queues = [str(r.get("queue")) for r in result.rows]
         table(
-            f"Stage 5 - metrics by queue (service level: {result.service_level_variant})",
+            f"Stage 6 - metrics by queue (service level: {result.service_level_variant})",
             ["metric", *queues],
             [[s, *(_fmt(units.get(s, ""), r.get(s)) for r in result.rows)] for s in slugs],
         )
@@ -299,7 +354,7 @@ def _fmt(unit: str, value: Any) -> str:
     return f"{value:,.1f}"
 
 
-def run_demo(folder: Path, *, weeks: int = 4, seed: int = 7, as_json: bool = False) -> dict[str, Any]:
+def run_demo(folder: Path, *, weeks: int = 10, seed: int = 7, as_json: bool = False) -> dict[str, Any]:
     """Build the demo workspace in ``folder`` and run every stage; returns (and with ``as_json`` prints)
     the JSON document of all stages."""
     started = time.perf_counter()
@@ -328,6 +383,7 @@ def run_demo(folder: Path, *, weeks: int = 4, seed: int = 7, as_json: bool = Fal
     }
     doc["ingest"] = _ingest_stage(folder, settings, as_json)
     doc["staffing"] = _staffing_stage(folder, settings, weeks, as_json)
+    doc["forecast"] = _forecast_stage(folder, settings, as_json)
     doc["metrics"] = _metrics_stage(folder, settings, as_json)
     doc["seconds"] = round(time.perf_counter() - started, 1)
     if as_json:
