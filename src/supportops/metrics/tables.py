@@ -5,9 +5,10 @@
 - ``legs``: inbound contact legs (direction inbound or unknown) with the grouping columns (named as the user
   names them: ``queue``, ``agent``, ``day`` ...), the workspace's local bucket key, and helper columns
   (``offered``, ``short_abandon``, ``handle_ms`` ...);
-- ``conversations``: one row per inbound conversation (its first leg by arrival, then ``leg_seq``, then
-  ``leg_id``) carrying conversation facts over all its legs (handled, resolved, escalated, highest tier,
-  surveyed) and the repeat-contact flags of :mod:`supportops.metrics.repeat`;
+- ``conversations``: one row per inbound conversation, with the attributes of its first leg (earliest
+  arrival to the microsecond, then lowest ``leg_seq``; an exact tie picks either), conversation facts over
+  all its legs (handled, resolved, escalated, highest tier, surveyed) and the repeat-contact flags of
+  :mod:`supportops.metrics.repeat`;
 - ``surveys``: responses, attributed to the surveyed conversation's groups (agent and team from the survey,
   the agent at response time, when it names one);
 - ``states``: agent-state seconds split on bucket boundaries, with the agent's program, team, site and the
