@@ -120,7 +120,7 @@ def compute_metrics(
     grouping = parse_grouping(by) if isinstance(by, str) or by is None else by
     shown = resolve_metrics(metrics)
     needed = _closure(shown)
-    tables = build_tables(con, settings, grouping, start=start, end=end)
+    tables = build_tables(con, settings, grouping, start=start, end=end, sources={m.source for m in needed})
     keys = list(grouping.names)
     notes: list[str] = []
     frames: list[list[dict[str, Any]]] = []

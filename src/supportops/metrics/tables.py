@@ -20,6 +20,7 @@ choice see the whole warehouse so that a conversation or a window crossing the p
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -162,12 +163,17 @@ def build_tables(
     start: datetime | None = None,
     end: datetime | None = None,
     cache: bool = True,
+    sources: Collection[str] | None = None,
 ) -> MetricTables:
     """Derive the metric tables of ``con`` (a DuckDB or PySpark Ibis backend) for ``grouping`` and a period.
 
     ``start``/``end`` are UTC instants (end exclusive) on the arrival time. ``cache`` materialises the
-    conversation table once (it feeds conversation, survey and repeat metrics).
+    conversation table once (it feeds conversation, survey and repeat metrics). ``sources`` names the tables
+    the caller will aggregate (``legs``, ``conversations``, ``surveys``, ``states``; default all): the others
+    are not built.
     """
+    wanted = set(sources) if sources is not None else {"legs", "conversations", "surveys", "states"}
+    want_conversations = bool(wanted & {"conversations", "surveys"})
     import ibis
 
     first, last_arrival, last, longest = _time_range(con)
@@ -221,59 +227,65 @@ def build_tables(
             _handle_ms=c.talk_ms.fill_null(0) + c.hold_ms.fill_null(0) + c.acw_ms.fill_null(0),
         )
         legs = legs.mutate(_offered=legs._offered_all & ~legs._short)
-        from supportops.metrics.native import arg_min
+        if want_conversations:
+            from supportops.metrics.native import arg_min
 
-        # conversation facts over all legs, and the first leg's attributes (by arrival, then leg_seq)
-        first_cols = tuple(
-            dict.fromkeys(("customer_key", "reason_l1", "channel", "tier", "arrived_at", "_arrived_s", *grouping.names))
-        )
-        order_key = epoch_us(legs.arrived_at) * 100 + ibis.least(legs.leg_seq.fill_null(1), 99)
-        conv = legs.group_by("conversation_id").aggregate(
-            _f=arg_min(ibis.struct({name: legs[name] for name in first_cols}), order_key),
-            _conv_end=ibis.coalesce(legs.ended_at, legs.arrived_at).max(),
-            _conv_handled=ibis.ifelse(legs.outcome == "handled", 1, 0).max(),
-            _conv_resolved=legs.resolved.cast("int32").max(),
-            _conv_escalated=ibis.ifelse(legs.escalated.fill_null(False), 1, 0).max(),
-            _conv_max_tier=ibis.greatest(legs.tier.fill_null(1), legs.escalation_level.fill_null(0)).max(),
-        )
-        conv = conv.mutate(**{name: conv._f[name] for name in first_cols}, _first=ibis.literal(True)).drop("_f")
-        if has_table(con, "surveys"):
-            s = con.table("surveys")
-            surveyed = s.filter(s.conversation_id.notnull()).select("conversation_id").distinct()
-            surveyed = surveyed.mutate(_surveyed=ibis.literal(1))
-            conv = conv.left_join(surveyed, "conversation_id").drop("conversation_id_right")
-            conv = conv.mutate(_surveyed=conv._surveyed.fill_null(0))
-        else:
-            conv = conv.mutate(_surveyed=ibis.literal(0))
-        from supportops.metrics.repeat import with_repeat_flags
+            # conversation facts over all legs, and the first leg's attributes (by arrival, then leg_seq)
+            first_cols = tuple(
+                dict.fromkeys(
+                    ("customer_key", "reason_l1", "channel", "tier", "arrived_at", "_arrived_s", *grouping.names)
+                )
+            )
+            order_key = epoch_us(legs.arrived_at) * 100 + ibis.least(legs.leg_seq.fill_null(1), 99)
+            conv = legs.group_by("conversation_id").aggregate(
+                _f=arg_min(ibis.struct({name: legs[name] for name in first_cols}), order_key),
+                _conv_end=ibis.coalesce(legs.ended_at, legs.arrived_at).max(),
+                _conv_handled=ibis.ifelse(legs.outcome == "handled", 1, 0).max(),
+                _conv_resolved=legs.resolved.cast("int32").max(),
+                _conv_escalated=ibis.ifelse(legs.escalated.fill_null(False), 1, 0).max(),
+                _conv_max_tier=ibis.greatest(legs.tier.fill_null(1), legs.escalation_level.fill_null(0)).max(),
+            )
+            conv = conv.mutate(**{name: conv._f[name] for name in first_cols}, _first=ibis.literal(True)).drop("_f")
+            if has_table(con, "surveys"):
+                s = con.table("surveys")
+                surveyed = s.filter(s.conversation_id.notnull()).select("conversation_id").distinct()
+                surveyed = surveyed.mutate(_surveyed=ibis.literal(1))
+                conv = conv.left_join(surveyed, "conversation_id").drop("conversation_id_right")
+                conv = conv.mutate(_surveyed=conv._surveyed.fill_null(0))
+            else:
+                conv = conv.mutate(_surveyed=ibis.literal(0))
+            from supportops.metrics.repeat import with_repeat_flags
 
-        conv = with_repeat_flags(conv, window_days=settings.targets.repeat_window_days, data_end_epoch_s=last_arrival)
-        conv = conv.drop(*(c for c in ("customer_key", "reason_l1", "arrived_at") if c not in grouping.names))
-        if cache:
-            conv = conv.cache()
-        if has_table(con, "surveys"):
-            s = con.table("surveys")
-            keys = [*grouping.dimensions, *((grouping.grain,) if grouping.grain else ())]
-            cv = conv.select("conversation_id", "_arrived_s", *keys)
-            cv = cv.rename(_cv_id="conversation_id")
-            sj = s.left_join(cv, s.conversation_id == cv._cv_id)
-            responded = epoch_s(sj.responded_at)
-            when = ibis.coalesce(sj._arrived_s, responded)
-            fill: dict[str, Any] = {}
-            if "agent" in grouping.dimensions:
-                fill["agent"] = ibis.coalesce(sj.agent_id, sj["agent"])
-            if "team" in grouping.dimensions:
-                fill["team"] = ibis.coalesce(sj.team_id, sj["team"])
-            if "program" in grouping.dimensions:
-                fill["program"] = ibis.coalesce(sj["program"], sj.program_id)
-            if grouping.grain:
-                fill[grouping.grain] = ibis.coalesce(sj[grouping.grain], bucket(responded)[grouping.grain])
-            surveys = sj.mutate(**fill, _when_s=when)
-            surveys = surveys.filter(in_period(surveys._when_s))
+            conv = with_repeat_flags(
+                conv, window_days=settings.targets.repeat_window_days, data_end_epoch_s=last_arrival
+            )
+            conv = conv.drop(*(c for c in ("customer_key", "reason_l1", "arrived_at") if c not in grouping.names))
+            if cache:
+                conv = conv.cache()
+            if has_table(con, "surveys"):
+                s = con.table("surveys")
+                keys = [*grouping.dimensions, *((grouping.grain,) if grouping.grain else ())]
+                cv = conv.select("conversation_id", "_arrived_s", *keys)
+                cv = cv.rename(_cv_id="conversation_id")
+                sj = s.left_join(cv, s.conversation_id == cv._cv_id)
+                responded = epoch_s(sj.responded_at)
+                when = ibis.coalesce(sj._arrived_s, responded)
+                fill: dict[str, Any] = {}
+                if "agent" in grouping.dimensions:
+                    fill["agent"] = ibis.coalesce(sj.agent_id, sj["agent"])
+                if "team" in grouping.dimensions:
+                    fill["team"] = ibis.coalesce(sj.team_id, sj["team"])
+                if "program" in grouping.dimensions:
+                    fill["program"] = ibis.coalesce(sj["program"], sj.program_id)
+                if grouping.grain:
+                    fill[grouping.grain] = ibis.coalesce(sj[grouping.grain], bucket(responded)[grouping.grain])
+                surveys = sj.mutate(**fill, _when_s=when)
+                surveys = surveys.filter(in_period(surveys._when_s))
         legs = legs.filter(in_period(legs._arrived_s))
-        conversations = conv.filter(in_period(conv._arrived_s))
+        if want_conversations:
+            conversations = conv.filter(in_period(conv._arrived_s))
 
-    if has_table(con, "agent_states") and set(grouping.dimensions) <= set(STATE_DIMENSIONS):
+    if "states" in wanted and has_table(con, "agent_states") and set(grouping.dimensions) <= set(STATE_DIMENSIONS):
         states = _state_pieces(con, settings, grouping, offsets, longest, has_agents, in_period)
     return MetricTables(
         settings=settings,
