@@ -189,7 +189,7 @@ def test_workspace_forecast_is_saved_as_a_snapshot(tmp_path: Path) -> None:
             "--horizon",
             "1w",
             "--as-of",
-            str(_last_day(ws) - timedelta(days=13)),
+            str(_last_day(ws, doc["snapshot_id"]) - timedelta(days=13)),
             "--json",
         ],
     )
@@ -203,11 +203,14 @@ def test_workspace_forecast_is_saved_as_a_snapshot(tmp_path: Path) -> None:
     assert 0 < acc["wape_week"] <= acc["wape_day"] <= acc["wape_interval"] < 0.5
 
 
-def _last_day(ws: Path) -> date:
+def _last_day(ws: Path, snapshot_id: str) -> date:
+    """Last day of a snapshot (the demo saves snapshots of its own, further ahead)."""
     import duckdb
 
     con = duckdb.connect(str(ws / "warehouse.duckdb"), read_only=True)
-    (last,) = con.execute("SELECT max(interval_date) FROM forecast_snapshots").fetchall()[0]
+    (last,) = con.execute(
+        "SELECT max(interval_date) FROM forecast_snapshots WHERE snapshot_id = ?", [snapshot_id]
+    ).fetchall()[0]
     con.close()
     assert isinstance(last, date)
     return last
