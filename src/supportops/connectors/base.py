@@ -46,7 +46,7 @@ __all__ = [
     "pseudonymize",
 ]
 
-BATCH_ROWS = 50_000
+BATCH_ROWS = 10_000  # rows staged per Arrow batch: keeps a Python reader's memory small
 
 StagedBatch = tuple[str, Any]  # (table name, pyarrow.RecordBatch)
 
