@@ -20,7 +20,7 @@ def demo(
     seed: int = typer.Option(7, help="Random seed (the same seed gives the same data)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Create a demo workspace, generate a multi-week multi-channel program, import it and summarise it."""
+    """Create a demo workspace with a generated multi-channel program, then import, staff, forecast and measure it."""
     from supportops.demo import run_demo
 
     run_demo(folder, weeks=weeks, seed=seed, as_json=as_json)
