@@ -21,9 +21,9 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from supportops.config import Settings
@@ -31,7 +31,8 @@ from supportops.schema import Table, arrow_schema
 
 __all__ = [
     "BATCH_ROWS",
-    "Connector",
+    "FALSE_WORDS",
+    "TRUE_WORDS",
     "IngestContext",
     "ParseError",
     "RowBuffer",
@@ -100,15 +101,6 @@ def _zone(name: str) -> ZoneInfo:
     if z is None:
         z = _ZONES[name] = ZoneInfo(name)
     return z
-
-
-class Connector(Protocol):
-    """A source format: reads a file into staged canonical rows."""
-
-    name: str
-    description: str
-
-    def read(self, ctx: IngestContext) -> Iterator[StagedBatch]: ...
 
 
 class ParseError(ValueError):
@@ -215,8 +207,9 @@ def parse_duration_ms(value: Any, field_name: str, unit: str = "auto") -> int | 
     return round(number * _UNIT_MS["s" if unit == "auto" else unit])
 
 
-_TRUE = {"1", "true", "t", "yes", "y"}
-_FALSE = {"0", "false", "f", "no", "n"}
+TRUE_WORDS = ("1", "true", "t", "yes", "y")
+FALSE_WORDS = ("0", "false", "f", "no", "n")
+"""Yes / no values (compared lower-cased); the generic importer's SQL uses the same lists."""
 
 
 def parse_bool(value: Any, field_name: str) -> bool | None:
@@ -226,9 +219,9 @@ def parse_bool(value: Any, field_name: str) -> bool | None:
     if isinstance(value, bool):
         return value
     text = str(value).strip().lower()
-    if text in _TRUE:
+    if text in TRUE_WORDS:
         return True
-    if text in _FALSE:
+    if text in FALSE_WORDS:
         return False
     raise ParseError("unparseable_boolean", field_name, str(value))
 
@@ -252,11 +245,9 @@ class RowBuffer:
         self.table = table
         base = arrow_schema(table)
         assert isinstance(base, pa.Schema)
-        self.schema = base.append(pa.field("_record", pa.int64()))
-        for name in ("_line",):
-            self.schema = self.schema.append(pa.field(name, pa.int64()))
-        for name in ("_err_reason", "_err_field", "_err_detail", "_raw"):
-            self.schema = self.schema.append(pa.field(name, pa.string()))
+        extra = [("_record", pa.int64()), ("_line", pa.int64())]
+        extra += [(name, pa.string()) for name in ("_err_reason", "_err_field", "_err_detail", "_raw")]
+        self.schema = pa.schema([*base, *(pa.field(n, t) for n, t in extra)])
         self._names = self.schema.names
         self._rows: list[dict[str, Any]] = []
 
@@ -299,8 +290,3 @@ class RowBuffer:
     def maybe_flush(self) -> Iterator[StagedBatch]:
         if len(self._rows) >= BATCH_ROWS:
             yield from self.flush()
-
-
-def day_at(d: date, seconds: int) -> datetime:
-    """Naive local datetime ``seconds`` after midnight of ``d`` (may roll into the next day)."""
-    return datetime(d.year, d.month, d.day) + timedelta(seconds=seconds)

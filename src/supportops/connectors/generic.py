@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from supportops.config import IngestMapping, Settings
+from supportops.connectors.base import FALSE_WORDS, TRUE_WORDS
 from supportops.connectors.textfile import normalize_header
 from supportops.errors import InputError
 from supportops.schema import Column, Table
@@ -148,8 +149,8 @@ def _convert(col: Column, t: str, mapping: IngestMapping | None, zone: str) -> t
     if col.type == "bool":
         low = f"lower({t})"
         return (
-            f"(CASE WHEN {low} IN ('1','true','t','yes','y') THEN true "
-            f"WHEN {low} IN ('0','false','f','no','n') THEN false END)",
+            f"(CASE WHEN {low} IN ({', '.join(map(sql_literal, TRUE_WORDS))}) THEN true "
+            f"WHEN {low} IN ({', '.join(map(sql_literal, FALSE_WORDS))}) THEN false END)",
             "unparseable_boolean",
             None,
         )

@@ -143,7 +143,7 @@ class GenericStager:
             temps = (tmpdir,) if tmpdir is not None else ()
             if fmt is None:
                 return Staged(rows_sql=rows_sql)
-            _stage_malformed(con, table.name)
+            malformed = _stage_malformed(con, table.name)
             rejected = [
                 int(r[0])
                 for r in con.execute(
@@ -151,7 +151,6 @@ class GenericStager:
                     "AND _reason <> 'malformed_row'"
                 ).fetchall()
             ]
-            malformed = _count_malformed(con, table.name)
             if malformed:
                 utf8 = TextFormat(encoding="utf-8-sig", delimiter=fmt.delimiter, header=fmt.header)
                 lines = record_lines(read_path, utf8, rejected, expected_fields=len(fmt.header))
@@ -164,21 +163,16 @@ class GenericStager:
             raise
 
 
-def _count_malformed(con: duckdb.DuckDBPyConnection, table_name: str) -> int:
-    rows = con.execute(f"SELECT count(*) FROM stage_{table_name} WHERE _reason = 'malformed_row'").fetchall()
-    return int(rows[0][0])
-
-
-def _stage_malformed(con: duckdb.DuckDBPyConnection, table_name: str) -> None:
-    """Move the rows DuckDB's CSV reader could not split into the stage, as ``malformed_row``."""
+def _stage_malformed(con: duckdb.DuckDBPyConnection, table_name: str) -> int:
+    """Move the rows DuckDB's CSV reader could not split into the stage, as ``malformed_row``; how many."""
     try:
         rows = con.execute(
             "SELECT line, column_name, error_type, error_message, csv_line FROM _csv_rejects ORDER BY line"
         ).fetchall()
-    except Exception:
-        return
+    except Exception:  # no rejects table: the reader rejected nothing
+        return 0
     if not rows:
-        return
+        return 0
     seen: set[int] = set()
     values = []
     for line, column, _etype, message, csv_line in rows:
@@ -194,6 +188,7 @@ def _stage_malformed(con: duckdb.DuckDBPyConnection, table_name: str) -> None:
                detail AS _detail, raw AS _raw, 0 AS _dst_gaps, 0 AS _dst_folds
         FROM _malformed"""
     )
+    return len(values)
 
 
 FORMATS: dict[str, Stager] = {

@@ -11,16 +11,7 @@ from __future__ import annotations
 
 from supportops.schema import Column, Table
 
-__all__ = ["STAGE_EXTRA_COLUMNS", "reason_sql", "sql_literal"]
-
-STAGE_EXTRA_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("_record", "BIGINT"),
-    ("_line", "BIGINT"),
-    ("_err_reason", "VARCHAR"),
-    ("_err_field", "VARCHAR"),
-    ("_err_detail", "VARCHAR"),
-    ("_raw", "VARCHAR"),
-)
+__all__ = ["reason_sql", "sql_literal"]
 
 
 def sql_literal(value: str) -> str:
