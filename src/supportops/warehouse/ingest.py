@@ -396,16 +396,12 @@ def ingest_file(
         staged = connector.stage(con, ctx, progress)
         tables = _staged_tables(con)
         sha256 = digest()
-        dst = con.execute(
-            "SELECT "
-            + (" + ".join(f"(SELECT coalesce(sum(_dst_gaps), 0) FROM {_stage_name(t)})" for t in tables) or "0")
-        ).fetchall()[0]
-        folds = con.execute(
-            "SELECT "
-            + (" + ".join(f"(SELECT coalesce(sum(_dst_folds), 0) FROM {_stage_name(t)})" for t in tables) or "0")
-        ).fetchall()[0]
-        gaps = int(dst[0]) + ctx.counters.dst_gaps
-        fold_n = int(folds[0]) + ctx.counters.dst_folds
+        gaps, fold_n = ctx.counters.dst_gaps, ctx.counters.dst_folds
+        for t in tables:
+            g, f = con.execute(
+                f"SELECT coalesce(sum(_dst_gaps), 0), coalesce(sum(_dst_folds), 0) FROM {_stage_name(t)}"
+            ).fetchall()[0]
+            gaps, fold_n = gaps + int(g), fold_n + int(f)
         if progress:
             progress(None, "merging into the warehouse")
         results: dict[str, TableResult] = {}
