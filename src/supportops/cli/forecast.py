@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,17 +11,12 @@ import typer
 
 from supportops.cli.output import JSON_OPTION, err, guarded, print_json, table
 from supportops.errors import InputError
+from supportops.warehouse.forecasts import SNAPSHOT_DDL, history_span, interval_history, save_forecast_snapshot
 
 if TYPE_CHECKING:
     import polars as pl
 
-    from supportops.config import Settings
-    from supportops.forecasting import BacktestResult, DayGrid, Forecast
-
-SNAPSHOT_DDL = """CREATE TABLE IF NOT EXISTS forecast_snapshots (
-  snapshot_id VARCHAR, published_at TIMESTAMPTZ, queue_id VARCHAR, model VARCHAR, interval_minutes INTEGER,
-  interval_date DATE, interval_start VARCHAR, contacts DOUBLE, aht_s DOUBLE
-)"""
+    from supportops.forecasting import BacktestResult, DayGrid
 
 forecast_app = typer.Typer(
     name="forecast",
@@ -77,76 +71,12 @@ def _read_history(path: Path, queue: str | None) -> pl.DataFrame:
     return frame
 
 
-def _span(frame: pl.DataFrame) -> tuple[date, date]:
-    """First and last local date of the history."""
-    days = frame["interval_start"].dt.date()
-    lo, hi = days.min(), days.max()
-    if not isinstance(lo, date) or not isinstance(hi, date):
-        raise InputError("history: no interval_start dates")
-    return lo, hi
-
-
 def _csv_grid(path: Path, queue: str | None, interval: int, country: str | None) -> DayGrid:
     from supportops.forecasting import grid_from_frame, public_holidays
 
     frame = _read_history(path, queue)
-    first, last = _span(frame)
+    first, last = history_span(frame)
     return grid_from_frame(frame, interval_minutes=interval, holidays=public_holidays(country, first, last))
-
-
-def _warehouse_grid(ws: Path, settings: Settings, queue: str, interval: int) -> DayGrid:
-    """Offered contacts (handled or abandoned) per local interval, AHT of the handled ones, from ``contacts``."""
-    import numpy as np
-    import polars as pl
-
-    from supportops.forecasting import grid_from_frame, public_holidays, weekly_open_from_hours
-    from supportops.warehouse.connection import connect
-
-    q = settings.queue(queue)
-    if q is None:
-        known = ", ".join(x.id for x in settings.queues) or "none"
-        raise InputError(f"--queue {queue!r}: not a queue of this workspace (queues: {known})")
-    zone = settings.time_zone_for(q.program, q.id)
-    con = connect(ws)
-    try:
-        cur = con.execute(
-            f"""SELECT time_bucket(INTERVAL '{interval} minutes', timezone(?, arrived_at)) AS interval_start,
-                       count(*)::DOUBLE AS calls,
-                       avg(CASE WHEN outcome = 'handled'
-                           THEN (coalesce(talk_ms, 0) + coalesce(hold_ms, 0) + coalesce(acw_ms, 0)) / 1000.0 END)
-                           AS aht
-                FROM contacts WHERE queue_id = ? AND outcome IN ('handled', 'abandoned')
-                GROUP BY 1 ORDER BY 1""",
-            [zone, queue],
-        )
-        frame = pl.DataFrame(cur.fetchall(), schema=["interval_start", "calls", "aht"], orient="row")
-    finally:
-        con.close()
-    if frame.height == 0:
-        raise InputError(f"queue {queue!r}: no offered contacts in the warehouse")
-    frame = frame.with_columns(pl.col("interval_start").cast(pl.Datetime("us")))
-    first, last = _span(frame)
-    hours = {wd: q.opening_hours(wd) for wd in range(7)}
-    weekly = weekly_open_from_hours(interval, hours)
-    # a last day whose contacts stop before its last open interval is still in progress: flag, never fit on it
-    last_slot = frame["interval_start"].max()
-    open_slots = np.flatnonzero(weekly[last.weekday()])
-    partial = []
-    if (
-        isinstance(last_slot, datetime)
-        and open_slots.size
-        and (last_slot.hour * 60 + last_slot.minute) // interval < int(open_slots[-1])
-    ):
-        partial.append(last)
-    return grid_from_frame(
-        frame,
-        interval_minutes=interval,
-        weekly_open=weekly,
-        holidays=public_holidays(settings.forecasting.holidays_country, first, last + timedelta(days=90)),
-        closed=q.closed_dates,
-        irregular=partial,
-        missing="zero",
-    )
 
 
 def _backtest_doc(r: BacktestResult) -> dict[str, Any]:
@@ -193,24 +123,6 @@ def backtest_cmd(
     )
 
 
-def _save_snapshot(ws: Path, queue: str, fc: Forecast) -> str:
-    from supportops.warehouse.connection import connect
-
-    snapshot_id = uuid.uuid4().hex[:12]
-    now = datetime.now(UTC)
-    rows = [
-        (snapshot_id, now, queue, fc.model, fc.interval_minutes, date.fromisoformat(d), t, v, a)
-        for d, t, v, a in fc.rows()
-    ]
-    con = connect(ws)
-    try:
-        con.execute(SNAPSHOT_DDL)
-        con.executemany("INSERT INTO forecast_snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    finally:
-        con.close()
-    return snapshot_id
-
-
 @forecast_app.callback()
 @guarded
 def forecast_cmd(
@@ -244,7 +156,7 @@ def forecast_cmd(
         from supportops.workspace import open_settings
 
         settings = open_settings(workspace)
-        grid = _warehouse_grid(workspace, settings, queue, interval)
+        grid = interval_history(workspace, settings, queue, interval)
     else:
         raise InputError("give --history FILE.csv, or --workspace DIR with --queue Q")
     if as_of is not None:
@@ -286,7 +198,7 @@ def forecast_cmd(
         closed = list(q.closed_dates)
     kinds = day_kinds(first, days, holidays=holidays, closed=closed)
     fc = forecast(grid, model=chosen, open_=open_, kinds=kinds)
-    snapshot = _save_snapshot(workspace, queue, fc) if settings is not None and workspace and queue else None
+    snapshot = save_forecast_snapshot(workspace, queue, fc) if settings is not None and workspace and queue else None
     rows = fc.rows()
     if out_file is not None:
         write_table(out_file, ["date", "interval_start", "contacts", "aht_s"], rows)
@@ -374,7 +286,7 @@ def accuracy_cmd(
     if not rows:
         raise InputError(f"snapshot {snapshot!r}: not found for queue {queue!r}")
     interval = int(rows[0][0])
-    grid = _warehouse_grid(workspace, settings, queue, interval)
+    grid = interval_history(workspace, settings, queue, interval)
     first = min(r[1] for r in rows)
     n_days = (max(r[1] for r in rows) - first).days + 1
     k = 1440 // interval
@@ -462,7 +374,7 @@ def weekly_cmd(
     elif workspace is not None and queue is not None:
         from supportops.workspace import open_settings
 
-        grid = _warehouse_grid(workspace, open_settings(workspace), queue, 60)
+        grid = interval_history(workspace, open_settings(workspace), queue, 60)
     else:
         raise InputError("give --history FILE.csv, or --workspace DIR with --queue Q")
     wf = forecast_weeks(grid, weeks)

@@ -243,15 +243,15 @@ def _staffing_stage(folder: Path, settings: Settings, weeks: int, as_json: bool)
 
 def _forecast_stage(folder: Path, settings: Settings, as_json: bool) -> list[dict[str, Any]]:
     """Forecast the next two weeks of each assisted queue, the model chosen by a one-week backtest."""
-    from supportops.cli.forecast import _save_snapshot, _warehouse_grid
     from supportops.forecasting import backtest, day_kinds, forecast, weekday_of, weekly_open_from_hours
     from supportops.forecasting.backtest import MIN_HISTORY_DAYS
+    from supportops.warehouse.forecasts import interval_history, save_forecast_snapshot
 
     rows: list[dict[str, Any]] = []
     for queue in ("billing-voice", "tech-voice", "support-chat", "support-email"):
         q = settings.queue(queue)
         assert q is not None
-        grid = _warehouse_grid(folder, settings, queue, 30)
+        grid = interval_history(folder, settings, queue, 30)
         if grid.n_days >= MIN_HISTORY_DAYS + 7:
             bt = backtest(grid, horizon_days=7, folds=2)
             chosen, wape, baseline = bt.chosen, bt.wape[bt.chosen], bt.wape.get("weekday_mean_4")
@@ -261,7 +261,7 @@ def _forecast_stage(folder: Path, settings: Settings, as_json: bool) -> list[dic
         days = 14
         open_ = weekly_open_from_hours(30, {w: q.opening_hours(w) for w in range(7)})[weekday_of(first, days)]
         fc = forecast(grid, model=chosen, open_=open_, kinds=day_kinds(first, days, closed=q.closed_dates))
-        snapshot = _save_snapshot(folder, queue, fc)
+        snapshot = save_forecast_snapshot(folder, queue, fc)
         rows.append(
             {
                 "queue": queue,
