@@ -42,3 +42,14 @@ def workspace(tmp_path: Path) -> Path:
     with (ws / "supportops.toml").open("a", encoding="utf-8") as fh:
         fh.write(WORKSPACE_EXTRA)
     return ws
+
+
+@pytest.fixture(scope="session")
+def demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's workspace with four generated weeks imported (stages 1-3 of ``supportops demo``), built once
+    per test session. Treat it as read-only: tests that write to it must use their own copy."""
+    from supportops.demo.runner import build_demo_workspace
+
+    folder = tmp_path_factory.mktemp("demo") / "acme"
+    build_demo_workspace(folder, weeks=4, seed=11, as_json=True)
+    return folder

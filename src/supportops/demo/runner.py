@@ -30,7 +30,7 @@ from supportops.config import Settings, load_settings
 from supportops.demo.generator import QUEUES, DemoData, generate
 from supportops.errors import WorkspaceError
 
-__all__ = ["DEMO_CONFIG", "run_demo"]
+__all__ = ["DEMO_CONFIG", "build_demo_workspace", "run_demo"]
 
 DEMO_CONFIG = """
 # ---- demo program: queues, sites and the mappings the demo's CSV exports use ----
@@ -354,10 +354,11 @@ def _fmt(unit: str, value: Any) -> str:
     return f"{value:,.1f}"
 
 
-def run_demo(folder: Path, *, weeks: int = 10, seed: int = 7, as_json: bool = False) -> dict[str, Any]:
-    """Build the demo workspace in ``folder`` and run every stage; returns (and with ``as_json`` prints)
-    the JSON document of all stages."""
-    started = time.perf_counter()
+def build_demo_workspace(
+    folder: Path, *, weeks: int = 10, seed: int = 7, as_json: bool = False
+) -> tuple[Settings, dict[str, Any]]:
+    """Stages 1-3: the demo workspace in ``folder`` with ``weeks`` of generated contacts imported; returns its
+    settings and the JSON document so far. Later stages (and tests of them) start from here."""
     settings = _prepare(folder)
     if not as_json:
         out.print(f"[bold]Stage 1 - workspace[/] {folder} (program acme, {len(settings.queues)} queues)")
@@ -382,6 +383,14 @@ def run_demo(folder: Path, *, weeks: int = 10, seed: int = 7, as_json: bool = Fa
         "generated": counts,
     }
     doc["ingest"] = _ingest_stage(folder, settings, as_json)
+    return settings, doc
+
+
+def run_demo(folder: Path, *, weeks: int = 10, seed: int = 7, as_json: bool = False) -> dict[str, Any]:
+    """Build the demo workspace in ``folder`` and run every stage; returns (and with ``as_json`` prints)
+    the JSON document of all stages."""
+    started = time.perf_counter()
+    settings, doc = build_demo_workspace(folder, weeks=weeks, seed=seed, as_json=as_json)
     doc["staffing"] = _staffing_stage(folder, settings, weeks, as_json)
     doc["forecast"] = _forecast_stage(folder, settings, as_json)
     doc["metrics"] = _metrics_stage(folder, settings, as_json)
