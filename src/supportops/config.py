@@ -28,6 +28,7 @@ __all__ = [
     "Forecasting",
     "IngestMapping",
     "Program",
+    "Quality",
     "Queue",
     "Ratios",
     "ServiceLevel",
@@ -220,6 +221,24 @@ class ChannelMix(_Model):
     voice: tuple[float, float] = (0.25, 0.35)
 
 
+class Quality(_Model):
+    """Quality programme: evaluation quotas, targeted sampling rules, calibration tolerance, scorecard files."""
+
+    random_per_agent_month: tuple[int, int] = (4, 8)
+    new_agent_days: int = Field(default=30, ge=0, le=365)
+    targeted_per_agent_month: int = Field(default=2, ge=0, le=60)
+    aht_outlier_iqr: float = Field(default=1.5, gt=0)
+    calibration_tolerance: Fraction = 0.05
+    scorecard_dir: str = "scorecards"
+
+    @model_validator(mode="after")
+    def _quota(self) -> Quality:
+        lo, hi = self.random_per_agent_month
+        if not 0 <= lo <= hi:
+            raise ValueError("random_per_agent_month must be [min, max] with 0 <= min <= max")
+        return self
+
+
 class IngestMapping(_Model):
     """How a generic CSV or Parquet file maps onto a canonical table."""
 
@@ -265,6 +284,7 @@ class Settings(_Model):
     capacity: Capacity = Capacity()
     ratios: Ratios = Ratios()
     channel_mix: ChannelMix = ChannelMix()
+    quality: Quality = Quality()
     ingest: dict[str, IngestMapping] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -430,6 +450,14 @@ wfm_analyst = 75
 self_service = [0.30, 0.40]
 chat_messaging = [0.25, 0.35]
 voice = [0.25, 0.35]
+
+[quality]
+random_per_agent_month = [4, 8]   # random evaluations per agent per month (min, max)
+new_agent_days = 30               # new agents: one targeted evaluation per working day for their first 30 days
+targeted_per_agent_month = 2      # extra evaluations for low performers, complaint drivers and AHT outliers
+aht_outlier_iqr = 1.5             # handle time above Q3 + 1.5 x IQR of its queue is an outlier
+calibration_tolerance = 0.05      # evaluators further than +/-5% from the expert (or consensus) are flagged
+scorecard_dir = "scorecards"      # versioned scorecard files (*.toml); none = the built-in default scorecard
 
 # Generic CSV / Parquet imports: `supportops ingest FILE --format csv --mapping crm`.
 # columns maps canonical column = "source column"; constants fill columns the file lacks.
