@@ -31,6 +31,7 @@ __all__ = [
     "Quality",
     "Queue",
     "Ratios",
+    "Scheduling",
     "ServiceLevel",
     "Settings",
     "Staffing",
@@ -215,6 +216,25 @@ class Ratios(_Model):
     wfm_analyst: int = 75
 
 
+class Scheduling(_Model):
+    """Rules every generated schedule keeps (see docs/scheduling.md); times are local "HH:MM"."""
+
+    shift_lengths_h: tuple[float, ...] = (8.0,)
+    start_step_min: int = Field(default=30, ge=5, le=240)
+    earliest_start: str = "06:00"
+    latest_start: str = "14:00"
+    overnight: bool = False
+    days_off_per_week: int = Field(default=2, ge=0, le=7)
+    consecutive_days_off: bool = True
+    max_consecutive_days: int = Field(default=6, ge=1, le=28)
+    min_rest_h: float = Field(default=11.0, ge=0, le=48)
+    breaks: tuple[tuple[int, int, int], ...] = ((15, 90, 150), (30, 210, 300), (15, 330, 390))
+    overtime_max_h: float = Field(default=4.0, ge=0)
+    late_shift_end: str = "20:00"
+    under_weight: int = Field(default=2, ge=1, le=100)
+    over_weight: int = Field(default=1, ge=1, le=100)
+
+
 class ChannelMix(_Model):
     self_service: tuple[float, float] = (0.30, 0.40)
     chat_messaging: tuple[float, float] = (0.25, 0.35)
@@ -284,6 +304,7 @@ class Settings(_Model):
     capacity: Capacity = Capacity()
     ratios: Ratios = Ratios()
     channel_mix: ChannelMix = ChannelMix()
+    scheduling: Scheduling = Scheduling()
     quality: Quality = Quality()
     ingest: dict[str, IngestMapping] = Field(default_factory=dict)
 
@@ -458,6 +479,24 @@ targeted_per_agent_month = 2      # extra evaluations for low performers, compla
 aht_outlier_iqr = 1.5             # handle time above Q3 + 1.5 x IQR of its queue is an outlier
 calibration_tolerance = 0.05      # evaluators further than +/-5% from the expert (or consensus) are flagged
 scorecard_dir = "scorecards"      # versioned scorecard files (*.toml); none = the built-in default scorecard
+
+[scheduling]
+shift_lengths_h = [8.0]       # paid shift lengths offered (hours)
+start_step_min = 30           # shifts start on this grid (minutes) ...
+earliest_start = "06:00"      # ... between these local times
+latest_start = "14:00"
+overnight = false             # allow shifts that cross midnight
+days_off_per_week = 2         # at least this many days off in every week
+consecutive_days_off = true   # ... and that many in a row
+max_consecutive_days = 6
+min_rest_h = 11               # between the end of one shift and the start of the next
+# breaks: [length min, earliest start after shift start min, latest start after shift start min]; a break is
+# given to every shift long enough to hold its whole window
+breaks = [[15, 90, 150], [30, 210, 300], [15, 330, 390]]
+overtime_max_h = 4            # hours above contract an agent may be scheduled in a week
+late_shift_end = "20:00"      # shifts ending after this are "late" (shared fairly, like weekend shifts)
+under_weight = 2              # an under-staffed agent-hour costs this much ...
+over_weight = 1               # ... an over-staffed one this much
 
 # Generic CSV / Parquet imports: `supportops ingest FILE --format csv --mapping crm`.
 # columns maps canonical column = "source column"; constants fill columns the file lacks.
