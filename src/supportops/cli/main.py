@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from supportops import __version__
-from supportops.cli import demo, forecast, ingest, metrics, staff, workspace
+from supportops.cli import capacity, demo, forecast, ingest, metrics, staff, workspace
 
 app = typer.Typer(
     name="supportops",
@@ -35,3 +35,4 @@ demo.register(app)
 staff.register(app)
 metrics.register(app)
 forecast.register(app)
+capacity.register(app)
