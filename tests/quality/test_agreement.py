@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from supportops.errors import ComputationError, InputError
-from supportops.quality.agreement import coincidence_matrix, cohen_kappa, icc, krippendorff_alpha
+from supportops.quality.agreement import cohen_kappa, coincidence_matrix, icc, krippendorff_alpha
 
 N = np.nan
 

@@ -84,8 +84,14 @@ def _matcher(check: Check) -> re.Pattern[str]:
     return re.compile("|".join(parts), re.IGNORECASE)
 
 
-def _find(turns: Sequence[Turn], speaker: str, rx: re.Pattern[str]) -> tuple[str, int] | None:
+def _find(
+    turns: Sequence[Turn], speaker: str, rx: re.Pattern[str], lo: int = 0, hi: int | None = None
+) -> tuple[str, int] | None:
+    """The first sentence of ``speaker`` in turns ``lo`` to ``hi`` (0-based, ``hi`` excluded) matching ``rx``,
+    with its 1-based turn number."""
     for k, t in enumerate(turns):
+        if k < lo or (hi is not None and k >= hi):
+            continue
         if speaker != "any" and t.speaker != speaker:
             continue
         for sentence in _SENTENCE.split(t.text.strip()):
@@ -98,14 +104,20 @@ def run_checks(transcript: Transcript, checks: Sequence[Check]) -> list[AutoAnsw
     """Each checked item of ``checks`` answered on ``transcript`` (one answer per item)."""
     per_item: dict[str, list[AutoAnswer]] = {}
     for check in checks:
+        lo, hi = 0, None
         if check.applies_when:
             trigger = re.compile("|".join(f"(?:{p})" for p in check.applies_when), re.IGNORECASE)
-            if _find(transcript.turns, "any", trigger) is None:
+            found = _find(transcript.turns, "any", trigger)
+            if found is None:
                 per_item.setdefault(check.item, []).append(
                     AutoAnswer(contact_id=transcript.contact_id, item=check.item, answer="na", evidence=None, turn=None)
                 )
                 continue
-        hit = _find(transcript.turns, check.speaker, _matcher(check))
+            if check.window == "after":
+                lo = found[1] - 1
+            elif check.window == "before":
+                hi = found[1] - 1
+        hit = _find(transcript.turns, check.speaker, _matcher(check), lo, hi)
         passed = (hit is None) if check.forbidden else (hit is not None)
         per_item.setdefault(check.item, []).append(
             AutoAnswer(

@@ -52,6 +52,7 @@ __all__ = [
 ItemKind = Literal["binary", "scale"]
 CheckKind = Literal["phrase", "pattern"]
 Speaker = Literal["agent", "customer", "action", "any"]
+Window = Literal["all", "before", "after"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -90,8 +91,10 @@ class Check:
 
     The item is answered *yes* when a turn of ``speaker`` contains one of ``phrases`` (case-insensitive) or
     matches one of ``patterns`` (regular expressions), *no* otherwise, and *not applicable* when
-    ``applies_when`` is given and no turn (of any speaker) matches it. With ``forbidden`` the sense flips: a
-    match is a miss (for phrases an agent must never say). The matching sentence is kept as evidence.
+    ``applies_when`` is given and no turn (of any speaker) matches it. ``window`` limits the search to the turns
+    ``before`` the first turn that triggered ``applies_when`` (ask for a receipt before refusing a return) or
+    from it on (``after``: explain the refusal). With ``forbidden`` the sense flips: a match is a miss (for
+    phrases an agent must never say). The matching sentence is kept as evidence.
     """
 
     item: str
@@ -99,6 +102,7 @@ class Check:
     phrases: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
     applies_when: tuple[str, ...] = ()
+    window: Window = "all"
     forbidden: bool = False
 
 
@@ -302,7 +306,7 @@ def _item(raw: Mapping[str, Any], where: str) -> Item:
 def _check(raw: Mapping[str, Any], where: str, item_ids: Sequence[str]) -> Check:
     import re
 
-    known = {"item", "speaker", "phrases", "patterns", "applies_when", "forbidden"}
+    known = {"item", "speaker", "phrases", "patterns", "applies_when", "window", "forbidden"}
     extra = set(raw) - known
     if extra:
         raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(extra))}")
@@ -325,8 +329,19 @@ def _check(raw: Mapping[str, Any], where: str, item_ids: Sequence[str]) -> Check
     forbidden = raw.get("forbidden", False)
     if not isinstance(forbidden, bool):
         raise ConfigError(f"{where}.forbidden: true or false")
+    window = raw.get("window", "all")
+    if window not in ("all", "before", "after"):
+        raise ConfigError(f"{where}.window: {window!r} is not all, before or after")
+    if window != "all" and not applies:
+        raise ConfigError(f"{where}.window: {window!r} needs applies_when (the turn it is counted from)")
     return Check(
-        item=item, speaker=speaker, phrases=phrases, patterns=patterns, applies_when=applies, forbidden=forbidden
+        item=item,
+        speaker=speaker,
+        phrases=phrases,
+        patterns=patterns,
+        applies_when=applies,
+        window=window,
+        forbidden=forbidden,
     )
 
 
