@@ -3,16 +3,18 @@ the naive plan of hiring to the peak, under the same rules.
 
 The problem, for skills k, sites s allowed to hire for k, and start weeks t from the site's lead time on:
 
-    minimise   Σ x[k,s,t]·(hire cost_s + weekly cost_s · Σ_{u ≥ t} survival(u − t))
-             + Σ y[k,s,t]·training weeks·weekly cost_s·trainer_cost_factor  +  penalty · Σ shortage[k,u]
+    minimise   Σ shortage[k,u], then
+               Σ x[k,s,t]·(hire cost_s + weekly cost_s · Σ_{u ≥ t} survival(u − t))
+             + Σ y[k,s,t]·training weeks·weekly cost_s·trainer_cost_factor
     subject to base[k,u] + Σ x[k,s,t]·contribution(u − t) + shortage[k,u] ≥ demand[k,u]   (every week u)
                x[k,s,t] = 0 or class_min ≤ x[k,s,t] ≤ class_max
                y[k,s,t] ≥ x[k,s,t] / trainees_per_trainer                                 (1 trainer : 15 hires)
                Σ_{classes of s in training in week u} y + trainers already busy ≤ trainers_s
 
-FTE are scaled to thousandths, contributions rounded down and demand up, so a solution of the integer model
-covers the real-valued demand. The penalty on shortage (100 weeks' cost of the dearest FTE per FTE-week)
-only matters where the rules cannot close the gap; the shortage left is reported, never hidden.
+It is solved lexicographically: first the least shortage the rules allow (zero wherever a class can reach in
+time), then the cheapest plan with no more shortage than that. FTE are scaled to thousandths,
+contributions rounded down and demand up, so a solution of the integer model covers the real-valued demand.
+The shortage left (weeks before any class can help, or limits that bind) is reported, never hidden.
 
 Hiring to the peak (:func:`peak_plan`): each skill hires at its cheapest site, week by week, enough that
 supply never falls below the highest demand still ahead (the peak of the rest of the horizon), starting
@@ -211,13 +213,13 @@ def optimise_hiring(
     if hint is None:
         hint = peak_plan(problem)
     hinted = {(c.skill, c.site, c.start_week): c.size for c in hint.classes}
-    dearest = max(s.weekly_cost for s in problem.sites)
-    penalty = max(1, round(100.0 * dearest / SCALE))  # per thousandth of an FTE short for a week
 
     m = cp_model.CpModel()
     x: dict[tuple[str, str, int], cp_model.IntVar] = {}
     y: dict[tuple[str, str, int], cp_model.IntVar] = {}
     objective: list[cp_model.LinearExprT] = []
+    shorts: list[cp_model.IntVar] = []
+    ons: dict[tuple[str, str, int], cp_model.IntVar] = {}
     max_trainers = rules.trainers_for(rules.class_max)
     for skill in problem.demand:
         for site in problem.sites:
@@ -235,7 +237,7 @@ def optimise_hiring(
                 m.add(xv <= rules.class_max * on)
                 yv = m.new_int_var(0, max_trainers, f"y_{skill}_{site.name}_{t}")
                 m.add(rules.trainees_per_trainer * yv >= xv)
-                x[key], y[key] = xv, yv
+                x[key], y[key], ons[key] = xv, yv, on
                 objective.append(hire[t] * xv + trainer * yv)
                 size = hinted.get(key, 0)
                 m.add_hint(xv, size)
@@ -247,7 +249,7 @@ def optimise_hiring(
             active = [v for (k, s, t), v in y.items() if s == site.name and t <= u < t + pipe.training_weeks]
             if active:
                 m.add(sum(active) + math.ceil(float(busy[u]) - 1e-9) <= site.trainers)
-    hint_short = _shortage(problem, hint.classes)
+    hint_total = 0
     for skill, demand in problem.demand.items():
         base = np.floor(problem.base.get(skill, np.zeros(weeks)) * SCALE).astype(np.int64)
         need = np.ceil(demand * SCALE - 1e-6).astype(np.int64)
@@ -257,13 +259,37 @@ def optimise_hiring(
             terms = [int(coef[u - t]) * v for (k, s, t), v in x.items() if k == skill and t <= u and coef[u - t] > 0]
             short = m.new_int_var(0, int(need[u] - base[u]), f"short_{skill}_{u}")
             m.add(base[u] + sum(terms) + short >= need[u])
-            objective.append(penalty * short)
-            m.add_hint(short, min(int(need[u] - base[u]), math.ceil(float(hint_short[skill][u]) * SCALE)))
-    m.minimize(sum(objective))
+            shorts.append(short)
+            h = max(
+                0,
+                int(
+                    need[u]
+                    - base[u]
+                    - sum(int(coef[u - t]) * hinted.get((k, s, t), 0) for (k, s, t) in x if k == skill and t <= u)
+                ),
+            )
+            hint_total += h
+            m.add_hint(short, h)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = float(time_limit_s)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = 7
+    if shorts:
+        # first close as much of the gap as the rules allow, then find the cheapest plan that does
+        m.minimize(sum(shorts))
+        solver.parameters.max_time_in_seconds = float(time_limit_s) / 2.0
+        status = solver.solve(m)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            raise ComputationError(
+                f"hiring optimiser: no plan found within {time_limit_s:g} s (status {solver.status_name(status)})"
+            )
+        best_short = round(solver.objective_value)
+        m.add(sum(shorts) <= best_short)
+        if hint_total > best_short:  # the hint leaves more open than needed: start from the phase-1 plan
+            m.clear_hints()  # type: ignore[no-untyped-call]
+            for v in (*x.values(), *y.values(), *ons.values(), *shorts):
+                m.add_hint(v, solver.value(v))
+    m.minimize(sum(objective))
+    solver.parameters.max_time_in_seconds = float(time_limit_s) / (2.0 if shorts else 1.0)
     status = solver.solve(m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise ComputationError(
