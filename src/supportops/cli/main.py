@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from supportops import __version__
-from supportops.cli import capacity, demo, forecast, ingest, metrics, staff, workspace
+from supportops.cli import capacity, demo, forecast, ingest, metrics, quality, staff, workspace
 
 app = typer.Typer(
     name="supportops",
@@ -36,3 +36,4 @@ staff.register(app)
 metrics.register(app)
 forecast.register(app)
 capacity.register(app)
+quality.register(app)
