@@ -67,15 +67,15 @@ def test_quota_outside_the_range_is_refused() -> None:
 def test_already_evaluated_contacts_are_never_drawn_and_count_toward_the_quota() -> None:
     contacts = month_of_contacts()
     first = plan_sample(contacts, rng=np.random.default_rng(3))
-    done = dict(first.picks.group_by("agent_id").len().iter_rows())
-    again = plan_sample(contacts, rng=np.random.default_rng(3), excluded=set(first.picks["leg_id"]), random_done=done)
+    done = first.picks.select("agent_id", "reason", pl.col("arrived_at").dt.date().alias("day"))
+    again = plan_sample(contacts, rng=np.random.default_rng(3), excluded=set(first.picks["leg_id"]), done=done)
     assert again.picks.height == 0  # every agent already has its 4 random evaluations this month
     more = plan_sample(
         contacts,
         rng=np.random.default_rng(3),
         rules=SamplingRules(random_per_agent=6),
         excluded=set(first.picks["leg_id"]),
-        random_done=done,
+        done=done,
     )
     assert more.picks.height == 8 * 2  # topped up from 4 to 6
     assert not set(more.picks["leg_id"]) & set(first.picks["leg_id"])
@@ -104,6 +104,12 @@ def test_new_agent_gets_one_contact_per_working_day_of_the_first_30_days() -> No
     assert min(days) == date(2026, 1, 12)
     row = plan.quotas.filter(pl.col("agent_id") == "agent-0").row(0, named=True)
     assert (row["new_agent"], row["random"], row["total"]) == (15, 4, 19)
+    # run again with those stored: nothing new for the new agent's days, quotas already met
+    done = plan.picks.select("agent_id", "reason", pl.col("arrived_at").dt.date().alias("day"))
+    again = plan_sample(
+        contacts, rng=np.random.default_rng(9), agents=agents, excluded=set(plan.picks["leg_id"]), done=done
+    )
+    assert again.picks.height == 0 and again.quotas["quota_met"].all()
 
 
 def test_targeted_plans_complaints_outliers_low_performers() -> None:

@@ -146,7 +146,7 @@ def sample(
         agents=agents,
         low_performers=low,
         excluded=excluded,
-        random_done=done,
+        done=done,
     )
     path = out_file or workspace / "reports" / f"qa-sample-{first:%Y-%m}.csv"
     write_table(path, plan.picks.columns, plan.picks.rows())

@@ -9,7 +9,11 @@ The plan draws, in this order, so that a contact picked for one reason is never 
    ``Q3 + aht_outlier_iqr × IQR`` of its queue in the period (Tukey's fence);
 4. ``low_performer``: up to ``targeted_per_agent`` more contacts per agent whose quality is below target;
 5. ``random``: each agent is topped up to ``random_per_agent`` random evaluations in the month (the brief's
-   4-8), counting the random evaluations already stored for the month.
+   4-8).
+
+Evaluations already stored for the period (``done``) count toward every quota, so running the plan again
+mid-month only tops it up: a new agent's day already evaluated is not drawn again, and targeted and random
+counts are reduced by what is done.
 
 Contacts already evaluated are never drawn. Draws come from the ``numpy.random.Generator`` passed in, over
 contacts in ``leg_id`` order, so the same seed and data give the same plan.
@@ -17,7 +21,7 @@ contacts in ``leg_id`` order, so the same seed and data give the same plan.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -57,8 +61,9 @@ class SamplePlan:
     """The contacts to evaluate and the quota report.
 
     ``picks``: ``leg_id, agent_id, queue_id, arrived_at, reason`` (one row per contact, never repeated).
-    ``quotas``: per agent ``contacts`` (eligible in the period), ``random_done`` (already stored), one count
-    per reason, ``total`` picked, ``random_target`` and ``quota_met`` (random evaluations within the range).
+    ``quotas``: per agent ``contacts`` (eligible in the period), ``random_done`` (random evaluations already
+    stored), one count per reason picked now, ``total`` picked, ``random_target`` and ``quota_met`` (random
+    evaluations, stored and picked, within the range)
     """
 
     picks: pl.DataFrame
@@ -84,13 +89,13 @@ def plan_sample(
     agents: pl.DataFrame | None = None,
     low_performers: Collection[str] = (),
     excluded: Collection[str] = (),
-    random_done: Mapping[str, int] | None = None,
+    done: pl.DataFrame | None = None,
 ) -> SamplePlan:
     """Plan the evaluations of one period (a month) from its handled ``contacts``.
 
     ``contacts`` has ``leg_id, agent_id, queue_id, arrived_at, handle_s`` (seconds) and ``complaint`` (bool);
-    ``agents`` has ``agent_id, hire_date``; ``excluded`` holds contacts already evaluated; ``random_done`` the
-    random evaluations already stored this month per agent.
+    ``agents`` has ``agent_id, hire_date``; ``excluded`` holds contacts already evaluated; ``done`` the
+    evaluations already stored for this period (``agent_id, reason, day``: the contact's date).
     """
     rules = rules or SamplingRules()
     lacking = [c for c in _CONTACT_COLUMNS if c not in contacts.columns]
@@ -133,7 +138,15 @@ def plan_sample(
 
     taken: dict[int, str] = {}
     low = set(low_performers)
-    done = dict(random_done or {})
+    done_count: dict[tuple[str, str], int] = {}
+    done_days: dict[str, set[date]] = {}
+    if done is not None and done.height:
+        if not {"agent_id", "reason", "day"} <= set(done.columns):
+            raise InputError("done evaluations lack agent_id, reason or day")
+        for a, reason, day in done.select("agent_id", "reason", "day").iter_rows():
+            done_count[(a, reason)] = done_count.get((a, reason), 0) + 1
+            if reason == "new_agent":
+                done_days.setdefault(a, set()).add(day)
     for agent in sorted(by_agent):
         idx = by_agent[agent]
         hire = hires.get(agent)
@@ -141,20 +154,20 @@ def plan_sample(
             window_end = hire + timedelta(days=rules.new_agent_days)
             per_day: dict[date, list[int]] = {}
             for i in idx:
-                if hire <= days[i] < window_end:
+                if hire <= days[i] < window_end and days[i] not in done_days.get(agent, set()):
                     per_day.setdefault(days[i], []).append(i)
             for day in sorted(per_day):
                 for i in _draw(rng, per_day[day], 1):
                     taken[i] = "new_agent"
         for reason, wanted in (("complaint", complaint), ("aht_outlier", outlier)):
             pool = [i for i in idx if wanted[i] and i not in taken]
-            for i in _draw(rng, pool, rules.targeted_per_agent):
+            for i in _draw(rng, pool, rules.targeted_per_agent - done_count.get((agent, reason), 0)):
                 taken[i] = reason
         if agent in low:
             pool = [i for i in idx if i not in taken]
-            for i in _draw(rng, pool, rules.targeted_per_agent):
+            for i in _draw(rng, pool, rules.targeted_per_agent - done_count.get((agent, "low_performer"), 0)):
                 taken[i] = "low_performer"
-        need = max(0, rules.random_per_agent - done.get(agent, 0))
+        need = max(0, rules.random_per_agent - done_count.get((agent, "random"), 0))
         pool = [i for i in idx if i not in taken]
         for i in _draw(rng, pool, need):
             taken[i] = "random"
@@ -173,12 +186,13 @@ def plan_sample(
     rows = []
     for agent in sorted(eligible_per_agent):
         c = counts.get(agent, dict.fromkeys(REASONS, 0))
-        random_total = done.get(agent, 0) + c["random"]
+        random_done = done_count.get((agent, "random"), 0)
+        random_total = random_done + c["random"]
         rows.append(
             {
                 "agent_id": agent,
                 "contacts": int(eligible_per_agent[agent]),
-                "random_done": done.get(agent, 0),
+                "random_done": random_done,
                 **c,
                 "total": sum(c.values()),
                 "random_target": rules.random_per_agent,

@@ -158,12 +158,13 @@ def contact_facts(ws: Path, leg_ids: list[str]) -> pl.DataFrame:
 
 def sampling_inputs(
     ws: Path, *, program: str | None, first: date, last: date, quality_min: float
-) -> tuple[pl.DataFrame, pl.DataFrame, set[str], dict[str, int], set[str]]:
+) -> tuple[pl.DataFrame, pl.DataFrame, set[str], pl.DataFrame, set[str]]:
     """What a sampling plan for the days ``first``..``last`` (UTC, inclusive) needs from the warehouse.
 
     Returns the handled contacts with an agent (``leg_id, agent_id, queue_id, arrived_at, handle_s`` in
     seconds, ``complaint``: complaint reason or a CSAT of 1-2 on the contact), the agents' hire dates, the
-    contacts already evaluated (ever), the random evaluations already stored in the period per agent, and the
+    contacts already evaluated (ever), the evaluations already stored for contacts of the period
+    (``agent_id, reason, day``), and the
     low performers (mean score of their evaluations in the 90 days before ``first`` at or below ``quality_min``).
     """
     import polars as pl
@@ -194,12 +195,12 @@ def sampling_inputs(
         )
         agents = pl.from_arrow(con.sql("SELECT agent_id, hire_date FROM agents").to_arrow_table())
         excluded = {r[0] for r in con.execute("SELECT DISTINCT leg_id FROM evaluations").fetchall()}
-        done = dict(
-            con.execute(
-                """SELECT agent_id, count(*) FROM evaluations
-                   WHERE sample_reason = 'random' AND CAST(contact_at AS DATE) BETWEEN ? AND ? GROUP BY 1""",
-                [first, last],
-            ).fetchall()
+        done = pl.from_arrow(
+            con.sql(
+                """SELECT agent_id, coalesce(sample_reason, 'random') AS reason, CAST(contact_at AS DATE) AS day
+                   FROM evaluations WHERE CAST(contact_at AS DATE) BETWEEN ? AND ?""",
+                params=[first, last],
+            ).to_arrow_table()
         )
         low = {
             r[0]
@@ -212,5 +213,5 @@ def sampling_inputs(
         }
     finally:
         con.close()
-    assert isinstance(contacts, pl.DataFrame) and isinstance(agents, pl.DataFrame)
-    return contacts, agents, excluded, {str(k): int(v) for k, v in done.items()}, low
+    assert isinstance(contacts, pl.DataFrame) and isinstance(agents, pl.DataFrame) and isinstance(done, pl.DataFrame)
+    return contacts, agents, excluded, done, low
