@@ -82,6 +82,7 @@ def scenario(**over: Any) -> Scenario:
                 "overflow": {"other": 45},
                 "shift_starts": ["07:45", "09:45"],
                 "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+                "days_per_week": 7,
                 "shrinkage": 0.1,
             },
             {
@@ -90,6 +91,7 @@ def scenario(**over: Any) -> Scenario:
                 "skills": ["other"],
                 "shift_starts": ["08:00"],
                 "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+                "days_per_week": 7,
             },
             {
                 "id": "tiers",
@@ -98,6 +100,7 @@ def scenario(**over: Any) -> Scenario:
                 "tier": 2,
                 "shift_starts": ["08:00"],
                 "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+                "days_per_week": 7,
             },
             {
                 "id": "digital",
@@ -105,6 +108,7 @@ def scenario(**over: Any) -> Scenario:
                 "skills": ["chat", "email"],
                 "shift_starts": ["07:45", "10:00"],
                 "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+                "days_per_week": 7,
             },
         ],
     }

@@ -6,6 +6,7 @@ import typer
 
 from supportops import __version__
 from supportops.cli import capacity, demo, forecast, ingest, metrics, quality, staff, workspace
+from supportops.cli import simulate as simulate_cli
 
 app = typer.Typer(
     name="supportops",
@@ -37,3 +38,4 @@ metrics.register(app)
 forecast.register(app)
 capacity.register(app)
 quality.register(app)
+simulate_cli.register(app)

@@ -342,7 +342,10 @@ def agents_table(sc: Scenario, plan: Plan) -> pa.Table:
     by_id = {g.id: g for g in sc.groups}
     skills = [list(by_id[g].skills) + list(by_id[g].overflow) for g in group_ids]
     hours = [
-        min(by_id[g].shift_hours * len(by_id[g].days), 80.0) if not by_id[g].always_on else 40.0 for g in group_ids
+        min(by_id[g].shift_hours * min(len(by_id[g].days), by_id[g].days_per_week), 80.0)
+        if not by_id[g].always_on
+        else 40.0
+        for g in group_ids
     ]
     ids = agent_ids(n)
     hire = [sc.start - timedelta(days=30 + (7919 * (a + 1)) % 1500) for a in range(n)]

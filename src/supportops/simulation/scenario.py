@@ -122,6 +122,7 @@ class AgentGroup(_Model):
 
     ``skills`` are queue ids in the order the agents take them (first = highest priority). ``overflow`` maps
     more queue ids to the wait (seconds) after which these agents also take that queue's contacts.
+    Each agent works ``days_per_week`` of the group's ``days``; the days off rotate from agent to agent.
     ``always_on`` agents are on duty for the whole run with no breaks (for what-if checks against formulas).
     """
 
@@ -137,6 +138,7 @@ class AgentGroup(_Model):
     shift_starts: tuple[str, ...] = ("08:00",)
     shift_hours: float = Field(8.5, gt=0, le=16)
     days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
+    days_per_week: int = Field(5, ge=1, le=7)
     breaks: bool = True
     shrinkage: float = Field(0.0, ge=0, lt=0.9)
     absenteeism: float = Field(0.0, ge=0, lt=1)

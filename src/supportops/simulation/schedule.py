@@ -3,7 +3,9 @@
 A shift of 6 hours or more has a 15-minute break two hours in, a 30-minute lunch in the middle and (from
 7.5 hours) a second 15-minute break two hours before the end. Shrinkage takes that share of the remaining
 on-duty time away in 15-minute auxiliary blocks placed at random (meetings, coaching, system trouble); an
-absent agent (probability ``absenteeism`` per agent-day) misses the whole shift.
+absent agent (probability ``absenteeism`` per agent-day) misses the whole shift. An agent whose group
+works more days than ``days_per_week`` takes consecutive days off, starting on a day that rotates from agent
+to agent so every day keeps about the same cover.
 """
 
 from __future__ import annotations
@@ -72,10 +74,13 @@ def group_windows(rng: np.random.Generator, group: AgentGroup, cal: Calendar, *,
     w_start: list[float] = []
     w_end: list[float] = []
     w_gap: list[int] = []
+    n_off = max(len(days_idx) - group.days_per_week, 0)
     for a in range(n):
         s_min = starts_min[a % len(starts_min)]
+        first_off = (a // len(starts_min)) % len(days_idx) if days_idx else 0
+        off_days = {days_idx[(first_off + k) % len(days_idx)] for k in range(n_off)}
         for d in range(n_days + extra_days):
-            if weekdays[d] not in days_idx:
+            if weekdays[d] not in days_idx or weekdays[d] in off_days:
                 continue
             if group.absenteeism and rng.random() < group.absenteeism:
                 continue
