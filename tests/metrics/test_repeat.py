@@ -97,3 +97,22 @@ def test_period_filter_keeps_the_lookup_outside_the_period(load: Loader) -> None
         con, Settings(), metrics=["repeat_rate_7d"], start=utc("2024-01-01 00:00:00"), end=utc("2024-01-02 00:00:00")
     ).rows[0]
     assert r["repeat_rate_7d"] == pytest.approx(1.0)
+
+
+def test_overlapping_conversations_are_searched_directly(load: Loader) -> None:
+    # k9: c20's next start (c21, a parallel chat) is before c20 ends, so the lead cannot answer: the direct
+    # search must find c22 two days later. c21's own next start is c22, answered by the lead.
+    rows = [
+        _conv("c20", "k9", "2024-01-02 10:00:00", "2024-01-02 11:00:00", "tech"),
+        _conv("c21", "k9", "2024-01-02 10:30:00", "2024-01-02 10:40:00", "tech", channel="chat"),
+        _conv("c22", "k9", "2024-01-04 10:00:00", "2024-01-04 10:05:00", "tech"),
+        # k10: c23 overlaps c24, and nothing follows within the window
+        _conv("c23", "k10", "2024-01-02 10:00:00", "2024-01-02 11:00:00", "tech"),
+        _conv("c24", "k10", "2024-01-02 10:30:00", "2024-01-02 10:40:00", "tech", channel="chat"),
+        _conv("c25", "k11", "2024-01-30 10:00:00", "2024-01-30 10:05:00"),  # extends the data to Jan 30
+    ]
+    con = load({"contacts": rows})
+    res = compute_metrics(con, Settings(), by="day", metrics=["repeat_rate_7d"])
+    got = {r["day"]: r["repeat_rate_7d"] for r in res.rows}
+    assert got["2024-01-02"] == pytest.approx(2 / 4)  # c20, c21 of c20, c21, c23, c24
+    assert got["2024-01-04"] == pytest.approx(0.0)  # c22

@@ -18,20 +18,33 @@ The same is done per customer and reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
+StartsLookup = Callable[["ir.Table"], "ir.Table"]
+"""Given the conversations that need the direct search (column ``_k``: their customer keys), the starts of
+every conversation of those customers: columns ``_sk`` (customer key), ``_sr`` (reason_l1), ``_st`` (start)."""
+
 __all__ = ["with_repeat_flags"]
 
 
-def with_repeat_flags(conversations: ir.Table, *, window_days: int, data_end_epoch_s: int | None) -> ir.Table:
+def with_repeat_flags(
+    conversations: ir.Table,
+    *,
+    window_days: int,
+    data_end_epoch_s: int | None,
+    starts: StartsLookup | None = None,
+) -> ir.Table:
     """``conversations`` with ``_repeat_eligible`` and ``_repeat`` (0/1) added.
 
     ``conversations`` has one row per conversation with ``conversation_id``, ``customer_key``, ``reason_l1``,
     ``arrived_at`` (start), ``_conv_end`` (end) and ``_conv_handled`` (0/1). ``data_end_epoch_s`` is the
-    last arrival in the warehouse (UTC epoch seconds); without it nothing is eligible.
+    last arrival in the warehouse (UTC epoch seconds); without it nothing is eligible. ``starts`` finds the
+    conversation starts of the few customers the direct search needs more cheaply than a second pass over
+    ``conversations`` (when that is derived, not stored); by default they are read from ``conversations``.
     """
     import ibis
 
@@ -74,9 +87,16 @@ def with_repeat_flags(conversations: ir.Table, *, window_days: int, data_end_epo
     need = c.filter(c._eligible & (c._overlap_any | c._overlap_same)).select(
         _cid="conversation_id", _k="customer_key", _r="reason_l1", _end="_conv_end", _hz="_horizon"
     )
-    src = conversations
-    starts = src.filter(src.customer_key.notnull()).select(_sk="customer_key", _sr="reason_l1", _st="arrived_at")
-    hits = need.join(starts, [need._k == starts._sk, starts._st > need._end, starts._st <= need._hz])
+    if starts is None:
+        src = conversations
+        found_starts = src.filter(src.customer_key.notnull()).select(
+            _sk="customer_key", _sr="reason_l1", _st="arrived_at"
+        )
+    else:
+        found_starts = starts(need)
+    hits = need.join(
+        found_starts, [need._k == found_starts._sk, found_starts._st > need._end, found_starts._st <= need._hz]
+    )
     found = hits.group_by("_cid").aggregate(
         _fb_any=ibis.ifelse(hits._st.notnull(), 1, 0).max(),
         _fb_same=ibis.ifelse(hits._sr == hits._r, 1, 0).max(),

@@ -236,9 +236,28 @@ def build_tables(
                     ("customer_key", "reason_l1", "channel", "tier", "arrived_at", "_arrived_s", *grouping.names)
                 )
             )
-            order_key = epoch_us(legs.arrived_at) * 100 + ibis.least(legs.leg_seq.fill_null(1), 99)
+
+            def first_leg(of: ir.Table, cols: tuple[str, ...]) -> ir.Value:
+                key = epoch_us(of.arrived_at) * 100 + ibis.least(of.leg_seq.fill_null(1), 99)
+                return arg_min(ibis.struct({name: of[name] for name in cols}), key)
+
+            all_legs: ir.Table = legs  # before the period filter: the lookup sees the whole warehouse
+
+            def starts_of(need: ir.Table) -> ir.Table:
+                # Only the conversations with a leg of one of these customers: the direct search is rare, and
+                # a second grouping of every leg would cost as much as the conversation table itself.
+                own = all_legs.filter(all_legs.customer_key.isin(need._k)).select("conversation_id").distinct()
+                few = all_legs.semi_join(own, "conversation_id")
+                firsts = few.group_by("conversation_id").aggregate(
+                    _s=first_leg(few, ("customer_key", "reason_l1", "arrived_at"))
+                )
+                firsts = firsts.select(
+                    _sk=firsts._s["customer_key"], _sr=firsts._s["reason_l1"], _st=firsts._s["arrived_at"]
+                )
+                return firsts.filter(firsts._sk.notnull())
+
             conv = legs.group_by("conversation_id").aggregate(
-                _f=arg_min(ibis.struct({name: legs[name] for name in first_cols}), order_key),
+                _f=first_leg(legs, first_cols),
                 _conv_end=ibis.coalesce(legs.ended_at, legs.arrived_at).max(),
                 _conv_handled=ibis.ifelse(legs.outcome == "handled", 1, 0).max(),
                 _conv_resolved=legs.resolved.cast("int32").max(),
@@ -257,7 +276,7 @@ def build_tables(
             from supportops.metrics.repeat import with_repeat_flags
 
             conv = with_repeat_flags(
-                conv, window_days=settings.targets.repeat_window_days, data_end_epoch_s=last_arrival
+                conv, window_days=settings.targets.repeat_window_days, data_end_epoch_s=last_arrival, starts=starts_of
             )
             conv = conv.drop(*(c for c in ("customer_key", "reason_l1", "arrived_at") if c not in grouping.names))
             if cache:
