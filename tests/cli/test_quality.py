@@ -158,7 +158,7 @@ def test_auto_on_the_abcd_dialogues_with_human_answers(tmp_path: Path) -> None:
     got = {(a["contact_id"], a["item"]): a for a in doc["answers"]}
     assert got[("3592", "correct_information")]["answer"] == "no"
     agreement = {r["item"]: r for r in doc["agreement"]}
-    assert agreement["wrap_up"]["agreement"] == 1.0 and agreement["hold"]["false_alarms"] == 0
+    assert agreement["wrap_up"]["agreement"] == 1.0 and agreement["hold"]["false_alarms"] == 2
     code, out, _ = run("qa", "auto", str(dialogues), "-w", str(tmp_path), "--scorecard", str(ABCD_CARD))
     assert code == 0 and "I can escalate to my manager" in out
 

@@ -160,6 +160,8 @@ def test_abcd_agreement_with_the_human_evaluation(abcd: pl.DataFrame) -> None:
     assert (round(agree), sum(r["contacts"] for r in rows.values())) == (19, 21)
     # the two disagreements: hold etiquette flagged on chats where no hold was needed (false alarms)
     assert rows["hold"]["agreement"] == pytest.approx(1 / 3)
+    assert (rows["hold"]["false_alarms"], sum(r["missed_by_auto"] for r in rows.values())) == (2, 0)
+    assert rows["correct_information"]["human_yes"] == 0  # the one critical error: found by the check
     # auto no, no, yes against human na, na, yes: p_o = 1/3, p_e = 1/3 × 1/3 = 1/9, kappa = (2/9) / (8/9)
     assert rows["hold"]["kappa"] == pytest.approx(0.25)
     for item in ("verification", "disclosure", "correct_information", "escalation", "wrap_up"):
@@ -175,3 +177,19 @@ def test_default_scorecard_checks_answer_only_yes_no_items() -> None:
 
 
 CARD_WITHOUT_CHECKS = {"id": "x", "version": 1, "sections": [{"id": "s", "weight": 1.0, "items": [{"id": "i"}]}]}
+
+
+@pytest.mark.real_data
+def test_abcd_with_the_generic_default_checks() -> None:
+    dialogues = json.loads(real_file("abcd-sample-and-ontology", "abcd_sample.json").read_text(encoding="utf-8"))
+    answers = auto_answers([transcript_from_mapping(d) for d in dialogues], DEFAULT_SCORECARD)
+    human = pl.DataFrame(
+        [(c, i, a) for c, by in HUMAN.items() for i, a in by.items()],
+        schema=["contact_id", "item", "answer"],
+        orient="row",
+    )
+    rows = {r["item"]: r for r in auto_vs_human(answers, human).iter_rows(named=True)}
+    agree = sum(r["agreement"] * r["contacts"] for r in rows.values())
+    assert (round(agree), sum(r["contacts"] for r in rows.values())) == (12, 15)
+    assert rows["verification"]["false_alarms"] == 1  # the FAQ dialogue needs no verification
+    assert "correct_information" not in rows  # the generic card has no check for the program's return rules

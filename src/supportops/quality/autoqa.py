@@ -172,8 +172,9 @@ def auto_vs_human(auto: pl.DataFrame, human: pl.DataFrame) -> pl.DataFrame:
 
     Both frames have ``contact_id, item, answer`` (yes / no / na). Returns ``item, contacts, agreement``
     (share of equal answers), ``kappa`` (Cohen's; null when undefined, e.g. both always said yes),
-    ``auto_yes``, ``human_yes``, ``missed_by_auto`` (human no, auto yes) and ``false_alarms`` (human yes,
-    auto no).
+    ``auto_yes``, ``human_yes``, ``missed_by_auto`` (the human found a miss, the check did not: human no,
+    auto yes or n/a) and ``false_alarms`` (the check reported a miss the human did not: auto no, human yes or
+    n/a).
     """
     for name, f in (("auto", auto), ("human", human)):
         lacking = [c for c in ("contact_id", "item", "answer") if c not in f.columns]
@@ -199,8 +200,8 @@ def auto_vs_human(auto: pl.DataFrame, human: pl.DataFrame) -> pl.DataFrame:
                 "kappa": kappa,
                 "auto_yes": sum(p == "yes" for p in x),
                 "human_yes": sum(q == "yes" for q in y),
-                "missed_by_auto": sum(p == "yes" and q == "no" for p, q in zip(x, y, strict=True)),
-                "false_alarms": sum(p == "no" and q == "yes" for p, q in zip(x, y, strict=True)),
+                "missed_by_auto": sum(p != "no" and q == "no" for p, q in zip(x, y, strict=True)),
+                "false_alarms": sum(p == "no" and q != "no" for p, q in zip(x, y, strict=True)),
             }
         )
     schema = {
