@@ -25,6 +25,7 @@ from supportops.quality.autoqa import (
 )
 from supportops.quality.calibration import CalibrationResult, EvaluatorDeviation, ItemDisagreement, calibrate
 from supportops.quality.coaching import coaching_list, error_categories
+from supportops.quality.model import SentenceModel, train_sentence_model
 from supportops.quality.sampling import REASONS, SamplePlan, SamplingRules, plan_sample
 from supportops.quality.scorecard import (
     DEFAULT_SCORECARD,
@@ -61,6 +62,7 @@ __all__ = [
     "SamplingRules",
     "Scorecard",
     "Section",
+    "SentenceModel",
     "Transcript",
     "Turn",
     "auto_answers",
@@ -80,5 +82,6 @@ __all__ = [
     "scorecard_from_mapping",
     "select_scorecard",
     "summarize_scores",
+    "train_sentence_model",
     "transcript_from_mapping",
 ]

@@ -17,6 +17,7 @@ import polars as pl
 
 from supportops.errors import ComputationError, InputError
 from supportops.quality.agreement import cohen_kappa
+from supportops.quality.model import train_sentence_model
 from supportops.quality.scorecard import Check, Scorecard
 
 __all__ = ["AutoAnswer", "Transcript", "Turn", "auto_answers", "auto_vs_human", "run_checks", "transcript_from_mapping"]
@@ -79,13 +80,23 @@ def transcript_from_mapping(raw: Mapping[str, object], *, where: str = "transcri
     return Transcript(contact_id=str(cid), turns=tuple(turns), agent_id=None if agent is None else str(agent))
 
 
-def _matcher(check: Check) -> re.Pattern[str]:
-    parts = [re.escape(p.lower()) for p in check.phrases] + [f"(?:{p})" for p in check.patterns]
-    return re.compile("|".join(parts), re.IGNORECASE)
+class _Matcher:
+    """Phrases and patterns as one regular expression, and the trained model when the check has one."""
+
+    def __init__(self, check: Check) -> None:
+        parts = [re.escape(p.lower()) for p in check.phrases] + [f"(?:{p})" for p in check.patterns]
+        self.rx = re.compile("|".join(parts), re.IGNORECASE) if parts else None
+        self.model = train_sentence_model(check.examples, check.counter_examples) if check.examples else None
+        self.threshold = check.threshold
+
+    def search(self, sentence: str) -> bool:
+        if self.rx is not None and self.rx.search(sentence):
+            return True
+        return self.model is not None and self.model.probability(sentence) >= self.threshold
 
 
 def _find(
-    turns: Sequence[Turn], speaker: str, rx: re.Pattern[str], lo: int = 0, hi: int | None = None
+    turns: Sequence[Turn], speaker: str, rx: re.Pattern[str] | _Matcher, lo: int = 0, hi: int | None = None
 ) -> tuple[str, int] | None:
     """The first sentence of ``speaker`` in turns ``lo`` to ``hi`` (0-based, ``hi`` excluded) matching ``rx``,
     with its 1-based turn number."""
@@ -117,7 +128,7 @@ def run_checks(transcript: Transcript, checks: Sequence[Check]) -> list[AutoAnsw
                 lo = found[1] - 1
             elif check.window == "before":
                 hi = found[1] - 1
-        hit = _find(transcript.turns, check.speaker, _matcher(check), lo, hi)
+        hit = _find(transcript.turns, check.speaker, _Matcher(check), lo, hi)
         passed = (hit is None) if check.forbidden else (hit is not None)
         per_item.setdefault(check.item, []).append(
             AutoAnswer(

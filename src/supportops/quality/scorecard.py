@@ -90,7 +90,9 @@ class Check:
     """An automated check that answers one binary item from a transcript.
 
     The item is answered *yes* when a turn of ``speaker`` contains one of ``phrases`` (case-insensitive) or
-    matches one of ``patterns`` (regular expressions), *no* otherwise, and *not applicable* when
+    matches one of ``patterns`` (regular expressions) or, for a trained check, a sentence that the model
+    fitted on ``examples`` and ``counter_examples`` (see :mod:`supportops.quality.model`) scores at least
+    ``threshold``; *no* otherwise; and *not applicable* when
     ``applies_when`` is given and no turn (of any speaker) matches it. ``window`` limits the search to the turns
     ``before`` the first turn that triggered ``applies_when`` (ask for a receipt before refusing a return) or
     from it on (``after``: explain the refusal). With ``forbidden`` the sense flips: a match is a miss (for
@@ -101,6 +103,9 @@ class Check:
     speaker: Speaker = "agent"
     phrases: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+    counter_examples: tuple[str, ...] = ()
+    threshold: float = 0.5
     applies_when: tuple[str, ...] = ()
     window: Window = "all"
     forbidden: bool = False
@@ -306,7 +311,18 @@ def _item(raw: Mapping[str, Any], where: str) -> Item:
 def _check(raw: Mapping[str, Any], where: str, item_ids: Sequence[str]) -> Check:
     import re
 
-    known = {"item", "speaker", "phrases", "patterns", "applies_when", "window", "forbidden"}
+    known = {
+        "item",
+        "speaker",
+        "phrases",
+        "patterns",
+        "examples",
+        "counter_examples",
+        "threshold",
+        "applies_when",
+        "window",
+        "forbidden",
+    }
     extra = set(raw) - known
     if extra:
         raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(extra))}")
@@ -324,8 +340,15 @@ def _check(raw: Mapping[str, Any], where: str, item_ids: Sequence[str]) -> Check
         except re.error as exc:
             raise ConfigError(f"{where}: {p!r} is not a regular expression ({exc})") from None
     phrases = _strings(raw, "phrases", where)
-    if not phrases and not patterns:
-        raise ConfigError(f"{where}: give phrases or patterns")
+    examples = _strings(raw, "examples", where)
+    counter = _strings(raw, "counter_examples", where)
+    if not phrases and not patterns and not examples:
+        raise ConfigError(f"{where}: give phrases, patterns or examples (a trained check)")
+    if bool(examples) != bool(counter):
+        raise ConfigError(f"{where}: a trained check needs both examples and counter_examples")
+    threshold = raw.get("threshold", 0.5)
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 < threshold < 1:
+        raise ConfigError(f"{where}.threshold: {threshold!r} must be a number between 0 and 1")
     forbidden = raw.get("forbidden", False)
     if not isinstance(forbidden, bool):
         raise ConfigError(f"{where}.forbidden: true or false")
@@ -339,6 +362,9 @@ def _check(raw: Mapping[str, Any], where: str, item_ids: Sequence[str]) -> Check
         speaker=speaker,
         phrases=phrases,
         patterns=patterns,
+        examples=examples,
+        counter_examples=counter,
+        threshold=float(threshold),
         applies_when=applies,
         window=window,
         forbidden=forbidden,
