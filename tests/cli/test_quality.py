@@ -179,3 +179,39 @@ def test_auto_reads_json_lines_and_the_default_checks(tmp_path: Path) -> None:
     f.write_text("{not json", encoding="utf-8")
     code, out, _ = run("qa", "auto", str(f), "-w", str(tmp_path), "--json")
     assert code == 2 and "line" in json.loads(out)["error"]
+
+
+WS_CARD = """
+id = "default-chat"
+version = 3
+program = "default"
+
+[[sections]]
+id = "all"
+weight = 1.0
+items = [{ id = "greeting" }, { id = "verification", fatal = true }, { id = "tone", kind = "scale", scale = [1, 5] }]
+"""
+
+
+def test_score_uses_the_workspace_scorecard_file(workspace: Path, tmp_path: Path) -> None:
+    (workspace / "scorecards").mkdir()
+    (workspace / "scorecards" / "chat.toml").write_text(WS_CARD, encoding="utf-8")
+    f = write_csv(
+        tmp_path / "ev.csv",
+        ["contact_id", "evaluator", "agent_id", "evaluated_at", "greeting", "verification", "tone"],
+        [["x1", "qa", "a1", "2026-01-05T10:00:00", "yes", "yes", "4"], ["x2", "qa", "a1", "", "no", "na", "5"]],
+    )
+    code, out, _ = run("qa", "score", str(f), "-w", str(workspace), "--json")
+    assert code == 0, out
+    doc = json.loads(out)
+    # x1: (1 + 1 + 0.75) / 3 = 0.9167; x2: verification n/a -> (0 + 1) / 2 = 0.5
+    assert [e["scorecard_id"] for e in doc["evaluations"]] == ["default-chat"] * 2
+    assert [e["score"] for e in doc["evaluations"]] == pytest.approx([2.75 / 3, 0.5])
+    assert doc["saved"] == 2 and doc["by_agent"][0]["status"] == "below target"
+    code, out, _ = run("qa", "score", str(f), "-w", str(workspace), "--scorecard", "nope", "--json")
+    assert code == 2 and "no such scorecard" in json.loads(out)["error"]
+    bad = write_csv(tmp_path / "bad.csv", ["contact_id", "evaluator", "greeting"], [["x3", "qa", "yes"]])
+    code, out, _ = run("qa", "score", str(bad), "-w", str(workspace), "--json")
+    assert (
+        code == 2 and "row 2" in json.loads(out)["error"] and "no answer for verification" in json.loads(out)["error"]
+    )

@@ -212,6 +212,7 @@ def score_rows(
     default_program = settings.programs[0].id if settings.programs else "default"
     evs: list[dict[str, Any]] = []
     items: list[dict[str, Any]] = []
+    cards: dict[tuple[str | None, str, str | None], Scorecard] = {}
     meta = {
         "contact_id",
         "evaluator",
@@ -225,9 +226,10 @@ def score_rows(
     for n, row in enumerate(rows, start=2):
         f = facts.get(row["contact_id"], {})
         program = f.get("program_id") or row.get("program_id") or default_program
-        card = resolve_scorecard(
-            workspace, settings, row.get("scorecard") or choice, program=program, channel=f.get("channel")
-        )
+        key = (row.get("scorecard") or choice, program, f.get("channel"))
+        if key not in cards:
+            cards[key] = resolve_scorecard(workspace, settings, key[0], program=program, channel=key[2])
+        card = cards[key]
         answers = {k: (v if v != "" else None) for k, v in row.items() if k not in meta}
         try:
             result = score_evaluation(card, answers)
