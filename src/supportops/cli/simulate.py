@@ -133,6 +133,7 @@ def simulate(
                 "arrivals": q.arrivals,
                 "answered": q.answered,
                 "abandoned": q.abandoned,
+                "callbacks": q.callbacks,
                 "unanswered": q.unanswered,
                 "threshold_s": q.threshold_s,
                 "service_level": _num(q.service_level),
@@ -150,7 +151,7 @@ def simulate(
     table(
         f"Simulated {sc.name}: {sc.days} days from {sc.start}, seed {sc.seed}, {doc['agents']} agents, "
         f"{result.contacts_simulated:,} contacts in {result.seconds:.1f} s",
-        ["queue", "channel", "arrivals", "answered", "abandoned", "service level", "threshold s", "abandon", "ASA s"],
+        ["queue", "channel", "arrivals", "answered", "abandoned", "callbacks", "SL", "threshold s", "abandon", "ASA s"],
         [
             [
                 q.queue,
@@ -158,6 +159,7 @@ def simulate(
                 q.arrivals,
                 q.answered,
                 q.abandoned,
+                q.callbacks,
                 "-" if math.isnan(q.service_level) else f"{q.service_level:.1%}",
                 f"{q.threshold_s:g}",
                 "-" if math.isnan(q.abandon_rate) else f"{q.abandon_rate:.1%}",

@@ -13,12 +13,14 @@ agent is on duty in windows; the gap after a window is a break, lunch, auxiliary
 shift. An agent busy at the end of a window finishes the contact first and then takes the whole break.
 
 Contacts can be chained: answering a leg that is transferred makes its next leg arrive at the next queue
-when the customer leaves the first agent; a conversation that ends unresolved (or abandoned) makes its
-repeat contact arrive ``repeat_delay`` seconds later. Chained legs are pre-drawn and inactive until then.
+when the customer leaves the first agent; a contact that gives up waiting and has an ``abandon_to`` leg
+(it accepted a callback) makes that leg arrive at once; a conversation that ends unresolved (or abandoned)
+makes its repeat contact arrive ``repeat_delay`` seconds later. Chained legs are pre-drawn and inactive
+until then.
 
 Waiting contacts sit in a heap per queue; abandonment is lazy: a contact whose patience ran out is dropped
 when an agent reaches it, and it abandoned at ``arrival + patience``. Only a waiting contact that would bring
-a repeat contact gets an abandonment event on time, so that the repeat arrives when it should.
+a repeat contact or a callback gets an abandonment event on time, so that those arrive when they should.
 
 For one queue served first-come-first-served by one group of always-on single-capacity agents with no
 chaining, :func:`run` uses the exact recursion of the FIFO multi-server queue instead (each arrival takes
@@ -77,10 +79,17 @@ class ContactPlan:
     transfer_to: I64
     repeat_to: I64
     repeat_delay: F64
+    abandon_to: I64 | None = None
 
     @property
     def size(self) -> int:
         return int(self.arrival.shape[0])
+
+    def abandon_targets(self) -> I64:
+        """The leg that arrives when each contact abandons (a callback), -1 for none."""
+        if self.abandon_to is None:
+            return np.full(self.size, -1, dtype=np.int64)
+        return self.abandon_to
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -170,6 +179,8 @@ def _fast_path_applies(contacts: ContactPlan, agents: AgentPlan, groups: tuple[G
     if (contacts.queue != groups[0].queues[0]).any() or (contacts.rank_offset != 0).any():
         return False
     if not contacts.active.all() or (contacts.transfer_to >= 0).any() or (contacts.repeat_to >= 0).any():
+        return False
+    if (contacts.abandon_targets() >= 0).any():
         return False
     if (contacts.weight != 1).any():
         return False
@@ -268,6 +279,7 @@ def _event_loop(
     transfer_to = contacts.transfer_to.tolist()
     repeat_to = contacts.repeat_to.tolist()
     repeat_delay = contacts.repeat_delay.tolist()
+    abandon_to = contacts.abandon_targets().tolist()
     status = [NOT_ARRIVED] * n
     answered = [math.nan] * n
     ended = [math.nan] * n
@@ -317,7 +329,12 @@ def _event_loop(
         status[c] = ABANDONED
         t_ab = arrival[c] + patience[c]
         ended[c] = t_ab
-        conversation_end(c, t_ab)
+        child = abandon_to[c]
+        if child >= 0:
+            arrival[child] = t_ab
+            push(heap, (t_ab, _ARRIVE, child))
+        else:
+            conversation_end(c, t_ab)
 
     def assign(a: int, c: int, t: float) -> None:
         status[c] = ANSWERED
@@ -407,7 +424,7 @@ def _event_loop(
             return
         status[c] = UNANSWERED
         push(waiting[q], (t + offset[c], c))
-        if repeat_to[c] >= 0 and patience[c] < _INF:
+        if (repeat_to[c] >= 0 or abandon_to[c] >= 0) and patience[c] < _INF:
             push(heap, (t + patience[c], _PATIENCE, c))
         for _g, mw in overflow[q]:
             push(heap, (t + mw, _OVERFLOW, q))

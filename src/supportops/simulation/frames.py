@@ -112,7 +112,11 @@ def contacts_table(sc: Scenario, plan: Plan, res: EngineResult) -> pa.Table:
     agent_col = pa.array(np.where(has_agent, ids[np.maximum(ag, 0)], ""), mask=~has_agent)
     team_col = pa.array(np.where(has_agent, team_arr[np.maximum(ag, 0)], ""), mask=~has_agent)
     site_col = pa.array(np.where(has_agent, site_arr[np.maximum(ag, 0)], ""), mask=~has_agent)
-    outcome = np.where(answered, "handled", np.where(abandoned, "abandoned", "timed_out"))
+    targets = plan.contacts.abandon_targets()[keep]
+    called_back = abandoned & (targets >= 0) & (res.status[np.maximum(targets, 0)] != NOT_ARRIVED)
+    outcome = np.where(
+        answered, "handled", np.where(called_back, "callback_requested", np.where(abandoned, "abandoned", "timed_out"))
+    )
     transferred = legs.transferred[keep] & answered
     escalated = legs.escalated[keep] & answered
     resolved = plan.contacts.resolved[keep] & answered & ~transferred
@@ -136,7 +140,7 @@ def contacts_table(sc: Scenario, plan: Plan, res: EngineResult) -> pa.Table:
         "source_record_id": rid,
         "ingest_batch_id": [""] * n,
         "channel": chan,
-        "direction": ["inbound"] * n,
+        "direction": np.where(legs.callback[keep], "outbound", "inbound"),
         "queue_id": qids[q],
         "language": np.array([x.language for x in sc.queues])[q],
         "segment": np.where(legs.vip[keep], "vip", "regular"),

@@ -2,8 +2,10 @@
 
 Legs come in three kinds. Originals arrive from the queues' profiles (or are handed over by a bot that did
 not contain the contact). Transfer legs are pre-drawn for the legs that will be transferred if answered
-(tier 1 → 2 → 3 following each queue's ``transfer_to``) and arrive only if that happens. Repeat contacts are
-pre-drawn for a share of conversations and arrive only if the conversation ends unresolved or abandoned.
+(tier 1 → 2 → 3 following each queue's ``transfer_to``) and arrive only if that happens. Callback legs are
+pre-drawn for the callers who would accept a callback; they arrive (as outbound legs in ``callback_to``) when
+the caller is still waiting after ``callback_after_s``. Repeat contacts are pre-drawn for a share of
+conversations and arrive only if the conversation ends unresolved or abandoned.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class Legs:
     transferred: BOOL
     escalated: BOOL
     repeat: BOOL
+    callback: BOOL
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -171,8 +174,29 @@ def build_plan(sc: Scenario, rng: np.random.Generator) -> Plan:
         repeat = np.concatenate([repeat, np.zeros(k, dtype=bool)])
         transferred = np.concatenate([transferred, np.zeros(k, dtype=bool)])
 
+    # --- callback legs: for callers who would accept one when offered ----------------------------
+    cb_after = np.array([q.callback_after_s or np.inf for q in sc.queues])
+    cb_accept = np.array([q.callback_accept if q.callback_after_s else 0.0 for q in sc.queues])
+    cb_target = np.array([qidx[q.callback_to] if q.callback_to else -1 for q in sc.queues], dtype=np.int64)
+    takes = np.flatnonzero(rng.random(queue.shape[0]) < cb_accept[queue])
+    k = takes.shape[0]
+    abandon_to = np.full(queue.shape[0] + k, -1, dtype=np.int64)
+    abandon_to[takes] = np.arange(queue.shape[0], queue.shape[0] + k)
+    callback = np.concatenate([np.zeros(queue.shape[0], dtype=bool), np.ones(k, dtype=bool)])
+    queue = np.concatenate([queue, cb_target[queue[takes]]])
+    arrival = np.concatenate([arrival, np.full(k, np.nan)])
+    ivr = np.concatenate([ivr, np.zeros(k)])
+    conversation = np.concatenate([conversation, conversation[takes]])
+    leg_seq = np.concatenate([leg_seq, leg_seq[takes] + 1])
+    active = np.concatenate([active, np.zeros(k, dtype=bool)])
+    parent = np.concatenate([parent, np.full(k, -1, dtype=np.int64)])
+    repeat = np.concatenate([repeat, np.zeros(k, dtype=bool)])
+    transferred = np.concatenate([transferred, np.zeros(k, dtype=bool)])
+    is_first = np.concatenate([parent[: parent.shape[0] - k] < 0, np.zeros(k, dtype=bool)])
+    is_first &= ~callback
+
     # --- repeat contacts: one pre-drawn per conversation that would come back if unresolved -------
-    first = np.flatnonzero(parent < 0)
+    first = np.flatnonzero(is_first)
     comes_back = first[rng.random(first.shape[0]) < sc.repeats.unresolved_rate]
     k = comes_back.shape[0]
     rep_conv = np.arange(n_conv, n_conv + k, dtype=np.int64)
@@ -188,6 +212,8 @@ def build_plan(sc: Scenario, rng: np.random.Generator) -> Plan:
     parent = np.concatenate([parent, np.full(k, -1, dtype=np.int64)])
     repeat = np.concatenate([repeat, np.ones(k, dtype=bool)])
     transferred = np.concatenate([transferred, np.zeros(k, dtype=bool)])
+    callback = np.concatenate([callback, np.zeros(k, dtype=bool)])
+    abandon_to = np.concatenate([abandon_to, np.full(k, -1, dtype=np.int64)])
     customers = np.concatenate([customers, customers[conversation[comes_back]]])
     reasons = np.concatenate([reasons, reasons[conversation[comes_back]]])
     vip_conv = np.concatenate([vip_conv, vip_conv[conversation[comes_back]]])
@@ -212,6 +238,11 @@ def build_plan(sc: Scenario, rng: np.random.Generator) -> Plan:
         talk[sel], hold[sel], acw[sel] = draw_handle(rng, q, m)
         if q.channel == "email":
             offset[sel] = q.deadline_s
+        elif q.callback_after_s is not None:
+            patience[sel] = draw_patience(rng, q.patience, m)
+            offered = abandon_to[sel] >= 0
+            patience[sel] = np.where(offered, np.minimum(patience[sel], q.callback_after_s), patience[sel])
+            offset[sel] = np.where(vip[sel], -q.vip_head_start_s, 0.0)
         else:
             patience[sel] = draw_patience(rng, q.patience, m)
             offset[sel] = np.where(vip[sel], -q.vip_head_start_s, 0.0)
@@ -220,6 +251,10 @@ def build_plan(sc: Scenario, rng: np.random.Generator) -> Plan:
         escalated[sel] = rng.random(m) < q.escalation_rate
         p_resolve[sel] = q.resolution
     tier = np.array([q.tier for q in sc.queues], dtype=np.int64)
+    patience[callback] = np.inf  # the centre calls back; the customer does not hang up on a queue
+    # a caller whose patience runs out before the offer abandons as usual: no callback leg then
+    no_offer = (abandon_to >= 0) & (patience < cb_after[queue])
+    abandon_to[no_offer] = -1
     p_resolve = p_resolve * np.where(escalated, 0.8, 1.0) * np.where(repeat, 0.9, 1.0)
     resolved = (rng.random(n) < p_resolve) & ~transferred
     child = np.full(n, -1, dtype=np.int64)
@@ -240,6 +275,7 @@ def build_plan(sc: Scenario, rng: np.random.Generator) -> Plan:
         transfer_to=child,
         repeat_to=repeat_of_conv[conversation],
         repeat_delay=repeat_delay,
+        abandon_to=abandon_to,
     )
     legs = Legs(
         conversation=conversation,
@@ -254,6 +290,7 @@ def build_plan(sc: Scenario, rng: np.random.Generator) -> Plan:
         transferred=transferred,
         escalated=escalated,
         repeat=repeat,
+        callback=callback,
     )
 
     # --- agents ----------------------------------------------------------------------------

@@ -25,7 +25,8 @@ class QueueSummary:
 
     ``service_level``: answered within the queue's threshold over all arrivals (abandons count against).
     ``abandon_rate``: abandoned / arrivals. ``asa``: mean wait of answered contacts (seconds).
-    ``unanswered``: still waiting when the last shift ended (email backlog).
+    ``unanswered``: still waiting when the last shift ended (email backlog). ``callbacks``: callers who took a
+    callback instead of waiting (not counted as abandoned; the callback is a leg of ``callback_to``).
     """
 
     queue: str
@@ -34,6 +35,7 @@ class QueueSummary:
     arrivals: int
     answered: int
     abandoned: int
+    callbacks: int
     unanswered: int
     service_level: float
     abandon_rate: float
@@ -73,7 +75,10 @@ def summarise(sc: Scenario, plan: Plan, res: EngineResult) -> tuple[QueueSummary
         ans = sel & (res.status == ANSWERED)
         n_ans = int(ans.sum())
         within = int((ans & (wait <= q.threshold_s)).sum())
-        n_ab = int((sel & (res.status == ABANDONED)).sum())
+        targets = plan.contacts.abandon_targets()
+        called_back = (res.status == ABANDONED) & (targets >= 0) & (res.status[np.maximum(targets, 0)] != NOT_ARRIVED)
+        n_cb = int((sel & called_back).sum())
+        n_ab = int((sel & (res.status == ABANDONED)).sum()) - n_cb
         out.append(
             QueueSummary(
                 queue=q.id,
@@ -82,6 +87,7 @@ def summarise(sc: Scenario, plan: Plan, res: EngineResult) -> tuple[QueueSummary
                 arrivals=n,
                 answered=n_ans,
                 abandoned=n_ab,
+                callbacks=n_cb,
                 unanswered=int((sel & (res.status == UNANSWERED)).sum()),
                 service_level=within / n if n else float("nan"),
                 abandon_rate=n_ab / n if n else float("nan"),

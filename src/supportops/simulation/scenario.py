@@ -87,6 +87,9 @@ class QueueSpec(_Model):
     transfer_to: str | None = None
     escalation_rate: float = Field(0.0, ge=0, le=1)
     resolution: float = Field(0.85, ge=0, le=1)
+    callback_after_s: float | None = Field(None, gt=0)
+    callback_accept: float = Field(0.5, ge=0, le=1)
+    callback_to: str | None = None
     containment: float = Field(0.0, ge=0, le=1)
     handoff_to: str | None = None
     bot_time_s: float = Field(90.0, ge=0)
@@ -114,6 +117,8 @@ class QueueSpec(_Model):
             raise ValueError(f"queue {self.id!r}: a bot that does not contain everything needs handoff_to")
         if self.transfer_rate > 0 and self.transfer_to is None:
             raise ValueError(f"queue {self.id!r}: transfer_rate needs transfer_to")
+        if self.callback_after_s is not None and (self.callback_to is None or self.channel != "voice"):
+            raise ValueError(f"queue {self.id!r}: callbacks are for voice queues and need callback_to")
         return self
 
 
@@ -243,7 +248,7 @@ class Scenario(_Model):
         known = set(ids)
         by_id = {q.id: q for q in self.queues}
         for q in self.queues:
-            for ref in (q.transfer_to, q.handoff_to):
+            for ref in (q.transfer_to, q.handoff_to, q.callback_to):
                 if ref is not None and ref not in known:
                     raise ValueError(f"queue {q.id!r} refers to unknown queue {ref!r}")
                 if ref is not None and by_id[ref].channel == "bot":
