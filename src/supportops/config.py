@@ -31,6 +31,7 @@ __all__ = [
     "Quality",
     "Queue",
     "Ratios",
+    "Reasons",
     "Scheduling",
     "ServiceLevel",
     "Settings",
@@ -241,6 +242,18 @@ class ChannelMix(_Model):
     voice: tuple[float, float] = (0.25, 0.35)
 
 
+class Reasons(_Model):
+    """Contact-reason analysis: the classifier's ``unknown`` threshold and the business-case assumptions."""
+
+    unknown_threshold: Fraction = 0.5
+    avoidable_share: Fraction = 0.5
+    automatable_share: Fraction = 0.4
+    automated_cost_per_contact: float = Field(default=0.5, ge=0)
+    optimizable_aht_cut: Fraction = 0.15
+    implementation_cost: float = Field(default=25000, ge=0)
+    running_cost_per_year: float = Field(default=5000, ge=0)
+
+
 class Quality(_Model):
     """Quality programme: evaluation quotas, targeted sampling rules, calibration tolerance, scorecard files."""
 
@@ -306,6 +319,7 @@ class Settings(_Model):
     channel_mix: ChannelMix = ChannelMix()
     scheduling: Scheduling = Scheduling()
     quality: Quality = Quality()
+    reasons: Reasons = Reasons()
     ingest: dict[str, IngestMapping] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -497,6 +511,17 @@ overtime_max_h = 4            # hours above contract an agent may be scheduled i
 late_shift_end = "20:00"      # shifts ending after this are "late" (shared fairly, like weekend shifts)
 under_weight = 2              # an under-staffed agent-hour costs this much ...
 over_weight = 1               # ... an over-staffed one this much
+
+[reasons]
+unknown_threshold = 0.5            # below this confidence a contact's reason is "unknown"
+# business cases (workspace currency): share of contacts an avoidable fix removes, share self-service or a bot
+# contains and what each contained contact still costs, handle-time cut from better knowledge/tools/training
+avoidable_share = 0.5
+automatable_share = 0.4
+automated_cost_per_contact = 0.5
+optimizable_aht_cut = 0.15
+implementation_cost = 25000        # one-off, per initiative
+running_cost_per_year = 5000       # per initiative
 
 # Generic CSV / Parquet imports: `supportops ingest FILE --format csv --mapping crm`.
 # columns maps canonical column = "source column"; constants fill columns the file lacks.
