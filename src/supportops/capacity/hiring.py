@@ -16,7 +16,8 @@ time), then the cheapest plan with no more shortage than that. FTE are scaled to
 contributions rounded down and demand up, so a solution of the integer model covers the real-valued demand.
 The shortage left (weeks before any class can help, or limits that bind) is reported, never hidden.
 
-Hiring to the peak (:func:`peak_plan`): each skill hires at its cheapest site, week by week, enough that
+Hiring to the peak (:func:`peak_plan`): each skill hires at its cheapest site (a dearer one when the cheaper
+ones have no trainer left), week by week, enough that
 supply never falls below the highest demand still ahead (the peak of the rest of the horizon), starting
 each class as late as still lets it be fully productive that week, within the same class-size and
 trainer limits. It is what a planner does without an optimiser; the CP-SAT model is given it as a hint,
@@ -92,7 +93,8 @@ class HiringPlan:
     """Classes to start, the FTE-weeks of gap they leave open per skill, and how the plan was found.
 
     ``objective``: hiring cost of the plan (hires over the horizon + trainers), currency; ``status``: the
-    solver's status name (or ``GREEDY``); ``solve_s``: wall seconds.
+    solver's status name (or ``GREEDY``); ``solve_s``: wall seconds; ``gap``: the solver's relative distance
+    to its proven lower bound on the cost (0 when OPTIMAL, NaN for the greedy plan).
     """
 
     method: str
@@ -101,6 +103,7 @@ class HiringPlan:
     objective: float
     status: str
     solve_s: float
+    gap: float = math.nan
 
 
 def _supply_with(problem: HiringProblem, classes: Sequence[HireClass], skill: str) -> FloatArray:
@@ -133,47 +136,36 @@ def _objective(problem: HiringProblem, classes: Sequence[HireClass]) -> float:
 
 def peak_plan(problem: HiringProblem) -> HiringPlan:
     """Hire to the peak (see the module docstring): greedy, week by week, at each skill's cheapest site."""
+    return _greedy(problem, to_peak=True)
+
+
+def _greedy(problem: HiringProblem, *, to_peak: bool) -> HiringPlan:
+    """Week by week, hire what keeps supply at the peak still ahead (``to_peak``) or at each week's demand."""
     t0 = time.perf_counter()
     rules, pipe, weeks = problem.rules, problem.pipeline, problem.weeks
     curve = pipe.contribution(weeks)
-    ready = pipe.weeks_to_production
     trainers_used = {
         s.name: problem.trainers_busy.get(s.name, np.zeros(weeks)).astype(np.float64) for s in problem.sites
     }
     sizes: dict[tuple[str, str, int], int] = {}
     for skill in problem.demand:
-        site = min((s for s in problem.sites if s.hires_for(skill)), key=lambda s: (s.weekly_cost, s.lead_weeks))
+        # the cheapest site first; a dearer one only when the cheaper ones have no trainer room left
+        allowed = sorted((s for s in problem.sites if s.hires_for(skill)), key=lambda s: (s.weekly_cost, s.lead_weeks))
         demand = problem.demand[skill]
         supply = problem.base.get(skill, np.zeros(weeks)).copy()
-        first = problem.first_closable(skill)
-        peak_ahead = np.maximum.accumulate(demand[::-1])[::-1]
-        starts = problem.starts(site)
-        for u in range(max(first, site.lead_weeks + pipe.training_weeks), weeks):
+        peak_ahead = np.maximum.accumulate(demand[::-1])[::-1] if to_peak else demand
+        for u in range(problem.first_closable(skill), weeks):
             short = peak_ahead[u] - supply[u]
-            tried: set[int] = set()
+            tried: set[tuple[str, int]] = set()
             while short > 1e-9:
-                # the latest start that is fully productive in week u, else the latest start contributing at all
-                candidates = [t for t in starts if t <= u - ready] or [
-                    t for t in starts if t <= u - pipe.training_weeks
-                ]
-                candidates = [t for t in sorted(candidates, reverse=True) if t not in tried]
-                if not candidates:
+                choice = _room(problem, allowed, u, tried, sizes, trainers_used, skill)
+                if choice is None:
                     break
-                t = candidates[0]
-                tried.add(t)
+                site, t, room = choice
                 key = (skill, site.name, t)
                 have = sizes.get(key, 0)
-                span = range(t, min(t + pipe.training_weeks, weeks))
-                free = min(site.trainers - trainers_used[site.name][w] for w in span) + rules.trainers_for(have)
-                cap = min(rules.class_max, int(free) * rules.trainees_per_trainer)
-                room = cap - have
-                if room <= 0:
-                    continue
-                c = float(curve[u - t])
-                add = min(room, max(math.ceil(short / c - 1e-9), rules.class_min - have))
-                if add <= 0:
-                    continue
-                for w in span:
+                add = min(room, max(math.ceil(short / float(curve[u - t]) - 1e-9), rules.class_min - have))
+                for w in range(t, min(t + pipe.training_weeks, weeks)):
                     trainers_used[site.name][w] += rules.trainers_for(have + add) - rules.trainers_for(have)
                 sizes[key] = have + add
                 supply[t:] += add * curve[: weeks - t]
@@ -182,13 +174,42 @@ def peak_plan(problem: HiringProblem) -> HiringPlan:
         HireClass(skill=k, site=s, start_week=t, size=n) for (k, s, t), n in sorted(sizes.items(), key=_order) if n
     )
     return HiringPlan(
-        method="peak",
+        method="peak" if to_peak else "just_in_time",
         classes=classes,
         shortage=_shortage(problem, classes),
         objective=_objective(problem, classes),
         status="GREEDY",
         solve_s=time.perf_counter() - t0,
     )
+
+
+def _room(
+    problem: HiringProblem,
+    allowed: Sequence[Site],
+    u: int,
+    tried: set[tuple[str, int]],
+    sizes: dict[tuple[str, str, int], int],
+    trainers_used: dict[str, FloatArray],
+    skill: str,
+) -> tuple[Site, int, int] | None:
+    """The next (site, start week, room for hires) hiring to the peak tries for week ``u``: at each site in
+    cost order, the latest start fully productive by ``u``, else the latest start contributing to ``u``."""
+    pipe, rules = problem.pipeline, problem.rules
+    for site in allowed:
+        starts = problem.starts(site)
+        full = [t for t in starts if t <= u - pipe.weeks_to_production]
+        partial = [t for t in starts if t <= u - pipe.training_weeks]
+        for t in sorted(full or partial, reverse=True):
+            if (site.name, t) in tried:
+                continue
+            tried.add((site.name, t))
+            have = sizes.get((skill, site.name, t), 0)
+            span = range(t, min(t + pipe.training_weeks, problem.weeks))
+            free = min(site.trainers - trainers_used[site.name][w] for w in span) + rules.trainers_for(have)
+            room = min(rules.class_max, int(free) * rules.trainees_per_trainer) - have
+            if room > 0 and have + room >= rules.class_min:
+                return site, t, room
+    return None
 
 
 def _order(item: tuple[tuple[str, str, int], int]) -> tuple[int, str, str]:
@@ -201,8 +222,9 @@ def optimise_hiring(
 ) -> HiringPlan:
     """Lowest-cost classes (sizes and start weeks per skill and site) closing the gap; see the module docstring.
 
-    ``hint`` (default: the hire-to-the-peak plan) seeds the search. Raises ComputationError when CP-SAT finds
-    no solution within ``time_limit_s`` seconds.
+    ``hint`` (default: the hire-to-the-peak plan) seeds the search, or the just-in-time greedy plan when that
+    is cheaper and leaves no more gap. Closing the gap gets up to half of ``time_limit_s``, the cost the rest.
+    Raises ComputationError when CP-SAT finds no solution in time.
     """
     from ortools.sat.python import cp_model
 
@@ -212,6 +234,12 @@ def optimise_hiring(
     coef = np.floor(curve * SCALE).astype(np.int64)
     if hint is None:
         hint = peak_plan(problem)
+    jit = _greedy(problem, to_peak=False)  # a second starting point: hire each week's gap just in time
+    if (
+        sum(float(v.sum()) for v in jit.shortage.values()) <= sum(float(v.sum()) for v in hint.shortage.values()) + 1e-9
+        and jit.objective < hint.objective
+    ):
+        hint = jit
     hinted = {(c.skill, c.site, c.start_week): c.size for c in hint.classes}
 
     m = cp_model.CpModel()
@@ -237,6 +265,7 @@ def optimise_hiring(
                 m.add(xv <= rules.class_max * on)
                 yv = m.new_int_var(0, max_trainers, f"y_{skill}_{site.name}_{t}")
                 m.add(rules.trainees_per_trainer * yv >= xv)
+                m.add(yv >= on)
                 x[key], y[key], ons[key] = xv, yv, on
                 objective.append(hire[t] * xv + trainer * yv)
                 size = hinted.get(key, 0)
@@ -273,6 +302,7 @@ def optimise_hiring(
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = 7
+    solver.parameters.linearization_level = 2
     if shorts:
         # first close as much of the gap as the rules allow, then find the cheapest plan that does
         m.minimize(sum(shorts))
@@ -289,7 +319,7 @@ def optimise_hiring(
             for v in (*x.values(), *y.values(), *ons.values(), *shorts):
                 m.add_hint(v, solver.value(v))
     m.minimize(sum(objective))
-    solver.parameters.max_time_in_seconds = float(time_limit_s) / (2.0 if shorts else 1.0)
+    solver.parameters.max_time_in_seconds = max(0.1, float(time_limit_s) - (time.perf_counter() - t0))
     status = solver.solve(m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise ComputationError(
@@ -300,6 +330,8 @@ def optimise_hiring(
         for (k, s, t), v in sorted(x.items(), key=lambda kv: (kv[0][2], kv[0][0], kv[0][1]))
         if solver.value(v) > 0
     )
+    found = solver.objective_value
+    bound = solver.best_objective_bound
     return HiringPlan(
         method="optimised",
         classes=classes,
@@ -307,4 +339,5 @@ def optimise_hiring(
         objective=_objective(problem, classes),
         status=solver.status_name(status),
         solve_s=time.perf_counter() - t0,
+        gap=0.0 if status == cp_model.OPTIMAL or found <= 0 else max(0.0, (found - bound) / found),
     )
