@@ -7,6 +7,7 @@ import typer
 from supportops import __version__
 from supportops.cli import capacity, demo, forecast, ingest, metrics, quality, staff, workspace
 from supportops.cli import reasons as reasons_cli
+from supportops.cli import schedule as schedule_cli
 from supportops.cli import simulate as simulate_cli
 
 app = typer.Typer(
@@ -40,4 +41,5 @@ forecast.register(app)
 capacity.register(app)
 quality.register(app)
 simulate_cli.register(app)
+schedule_cli.register(app)
 reasons_cli.register(app)

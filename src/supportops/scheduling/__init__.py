@@ -6,13 +6,16 @@ OR-Tools is imported only when a schedule is built.
 
 from __future__ import annotations
 
+from supportops.scheduling.adherence import AdherenceResult, adherence
 from supportops.scheduling.diagnose import Conflict, diagnose, explain
+from supportops.scheduling.ical import agent_calendar, escape_text
 from supportops.scheduling.rules import Agent, BreakRule, Requirements, Rules, parse_clock
 from supportops.scheduling.shifts import ShiftType, shift_types
 from supportops.scheduling.solve import Activity, Schedule, Shift, build_schedule, coverage_of
 
 __all__ = [
     "Activity",
+    "AdherenceResult",
     "Agent",
     "BreakRule",
     "Conflict",
@@ -21,9 +24,12 @@ __all__ = [
     "Schedule",
     "Shift",
     "ShiftType",
+    "adherence",
+    "agent_calendar",
     "build_schedule",
     "coverage_of",
     "diagnose",
+    "escape_text",
     "explain",
     "parse_clock",
     "shift_types",
