@@ -167,7 +167,8 @@ def _max_days(agent: Agent, rules: Rules, types: tuple[ShiftType, ...], workable
     """Most days the agent can work in a week: workable days, days off, days in a row, and hours (shortest shift)."""
     shortest = min((t.length for t in types), default=1440)
     by_hours = int(agent.max_hours * 60 // shortest)
-    return max(0, min(workable, 7 - rules.days_off, rules.max_consecutive_days, by_hours))
+    in_a_row = 7 - 7 // (rules.max_consecutive_days + 1)  # a day off after every run of the maximum
+    return max(0, min(workable, 7 - rules.days_off, in_a_row, by_hours))
 
 
 def _expected_away(t: ShiftType, slot: int) -> dict[int, float]:
