@@ -102,11 +102,13 @@ DEFAULT_RULES: tuple[TagRule, ...] = (
 
 
 def tag_reason(path: str, rules: Sequence[TagRule] = DEFAULT_RULES) -> Lever:
-    """The lever of the first rule whose keyword occurs in ``path``; ``knowledge`` when none matches."""
-    text = path.lower().replace("_", " ")
-    for rule in rules:
-        if any(k in text for k in rule.keywords):
-            return rule.lever
+    """The lever of the first rule with a keyword in the deepest level of ``path`` that any rule matches
+    (then the level above, and so on); ``knowledge`` when none matches."""
+    for level in reversed(path.split(SEPARATOR)):
+        text = level.lower().replace("_", " ")
+        for rule in rules:
+            if any(k in text for k in rule.keywords):
+                return rule.lever
     return "knowledge"
 
 
