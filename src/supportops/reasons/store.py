@@ -79,7 +79,7 @@ def load_model(path: Path) -> tuple[ReasonClassifier, dict[str, Any]]:
     if not path.is_file():
         raise InputError(f"{path}: no such reason model file")
     try:
-        with np.load(path, allow_pickle=False) as npz:
+        with path.open("rb") as fh, np.load(fh, allow_pickle=False) as npz:
             missing = [k for k in ("header", *_ARRAYS) if k not in npz.files]
             if missing:
                 raise InputError(f"{path}: not a reason model (missing {', '.join(missing)})")
