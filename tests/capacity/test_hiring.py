@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from supportops.capacity import (
+    HireClass,
     HiringProblem,
     HiringRules,
     Pipeline,
@@ -57,7 +60,7 @@ def _problem(demand_voice: np.ndarray, demand_chat: np.ndarray, trainers: int = 
     )
 
 
-def _supply(problem: HiringProblem, classes: tuple, skill: str) -> np.ndarray:  # type: ignore[type-arg]
+def _supply(problem: HiringProblem, classes: Sequence[HireClass], skill: str) -> np.ndarray:
     out = problem.base[skill].copy()
     for c in classes:
         if c.skill == skill:
@@ -65,7 +68,7 @@ def _supply(problem: HiringProblem, classes: tuple, skill: str) -> np.ndarray:  
     return out
 
 
-def _check_rules(problem: HiringProblem, classes: tuple) -> None:  # type: ignore[type-arg]
+def _check_rules(problem: HiringProblem, classes: Sequence[HireClass]) -> None:
     sites = {s.name: s for s in problem.sites}
     used = {s: np.zeros(problem.weeks) for s in sites}
     seen = set()
