@@ -108,3 +108,30 @@ def test_plan_errors(tmp_path: Path) -> None:
     assert r.exit_code == 2 and "sites[0]" in json.loads(r.stdout)["error"]
     missing = CliRunner().invoke(app, ["capacity", "plan", str(tmp_path / "none.toml")])
     assert missing.exit_code == 2
+
+
+def test_plan_takes_defaults_from_the_workspace(workspace: Path) -> None:
+    plan = workspace / "plan.toml"
+    plan.write_text(
+        '[plan]\nweeks = 4\n[[sites]]\nname = "main"\n[[skills]]\nname = "v"\nvolume = [3000, 3000, 3000, 3000]\n'
+        'aht_s = 300\n[[supply]]\nskill = "v"\nsite = "main"\ntenured = 30\n',
+        encoding="utf-8",
+    )
+    r = CliRunner().invoke(app, ["capacity", "plan", str(plan), "--workspace", str(workspace), "--json"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    # the workspace's cost rate for site "main": onshore, 32.0 an hour, 1,920 paid hours a year
+    head = sum(row["headcount"] for row in doc["week_rows"] if row["option"] == "optimised")
+    assert (
+        doc["optimised"]["cost"]["agents"] == round(head * 32.0 * 1920 / 52, 2)
+        or abs(doc["optimised"]["cost"]["agents"] - head * 32.0 * 1920 / 52) < 1.0
+    )
+
+
+def test_importing_the_package_does_not_load_ortools() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, supportops.capacity, supportops.cli.main; print('ortools' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
