@@ -122,10 +122,7 @@ def test_plan_takes_defaults_from_the_workspace(workspace: Path) -> None:
     doc = json.loads(r.stdout)
     # the workspace's cost rate for site "main": onshore, 32.0 an hour, 1,920 paid hours a year
     head = sum(row["headcount"] for row in doc["week_rows"] if row["option"] == "optimised")
-    assert (
-        doc["optimised"]["cost"]["agents"] == round(head * 32.0 * 1920 / 52, 2)
-        or abs(doc["optimised"]["cost"]["agents"] - head * 32.0 * 1920 / 52) < 1.0
-    )
+    assert abs(doc["optimised"]["cost"]["agents"] - head * 32.0 * 1920 / 52) < 1.0  # rows are rounded
 
 
 def test_importing_the_package_does_not_load_ortools() -> None:
