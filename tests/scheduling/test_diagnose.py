@@ -26,7 +26,7 @@ def test_time_off_against_contract_hours_is_explained_in_under_five_seconds() ->
 
 
 def test_availability_too_short_for_any_shift_names_the_days() -> None:
-    short = {d: (540, 720) for d in range(7)}  # 09:00-12:00 every day: no 8 h shift fits
+    short = dict.fromkeys(range(7), (540, 720))  # 09:00-12:00 every day: no 8 h shift fits
     s = solve(flat(), [agent("bo", min_hours=8.0, availability=short)], rules())
     assert s.status == "infeasible"
     kinds = {c.rule for c in s.conflicts}
