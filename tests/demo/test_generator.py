@@ -90,6 +90,7 @@ def test_demo_command_runs_every_stage(tmp_path: Path) -> None:
     assert all(r["service_level"] >= 0.8 for r in doc["staffing"])
     assert {r["queue"] for r in doc["forecast"]} == {"billing-voice", "tech-voice", "support-chat", "support-email"}
     assert all(r["next_7_days"] > 0 and r["snapshot_id"] for r in doc["forecast"])
+    assert doc["capacity"]["weeks"] == 26 and doc["capacity"]["optimised"]["total_cost"] > 0
     assert doc["quality"]["evaluations"] > 0 and 0 < doc["quality"]["quality"] <= 1
     assert doc["quality"]["calibration"]["flagged"]  # the demo's lenient evaluator is caught
     queues = {r["queue"] for r in doc["metrics"]["by_queue"]}

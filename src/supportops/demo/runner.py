@@ -11,8 +11,10 @@ Stages, each printed as it finishes (and gathered into one JSON document with ``
    rostered through shrinkage and absenteeism;
 5. forecast: the next two weeks of each assisted queue, the model chosen by a rolling backtest, saved as a
    snapshot so its accuracy can be judged later;
-6. quality: the month's sampling plan, simulated evaluations scored and stored, a calibration session;
-7. metrics: the KPIs per queue and the balanced scorecard of the last week with its diagnostics.
+6. capacity: a 26-week plan from the forecast demand and today's agents, with the optimised hiring plan
+   priced against hiring to the peak;
+7. quality: the month's sampling plan, simulated evaluations scored and stored, a calibration session;
+8. metrics: the KPIs per queue and the balanced scorecard of the last week with its diagnostics.
 """
 
 from __future__ import annotations
@@ -394,7 +396,10 @@ def run_demo(folder: Path, *, weeks: int = 10, seed: int = 7, as_json: bool = Fa
     settings, doc = build_demo_workspace(folder, weeks=weeks, seed=seed, as_json=as_json)
     doc["staffing"] = _staffing_stage(folder, settings, weeks, as_json)
     doc["forecast"] = _forecast_stage(folder, settings, as_json)
+    from supportops.demo.capacity_stage import capacity_stage
     from supportops.demo.quality_stage import quality_stage
+
+    doc["capacity"] = capacity_stage(folder, settings, as_json)
 
     doc["quality"] = quality_stage(folder, settings, as_json, seed=seed)
     doc["metrics"] = _metrics_stage(folder, settings, as_json)
