@@ -1,22 +1,22 @@
 """A seeded generator of a realistic contact-centre program, for the demo and for tests.
 
-Until the discrete-event simulator drives the demo, this generator produces the canonical tables with the
-shapes a WFM analyst knows from real floors:
+The demo's data comes from the discrete-event simulator (:mod:`supportops.simulation`): :func:`demo_scenario`
+describes the program and :func:`generate` runs it and returns the canonical tables as columns.
 
 * arrivals: a Poisson process per queue and 30-minute interval whose rate follows a weekday profile
   (Monday busiest, weekend quiet) times a double-peaked intraday profile (late morning and early
-  afternoon), inside each queue's opening hours, with a small week-on-week growth;
-* handle times: lognormal talk, hold and after-contact work with per-queue means and a coefficient of
-  variation around 0.8 (real handle times are right-skewed, CV 0.6-1.5);
-* waits and abandonment: each interval is staffed near what 80/20 needs (square-root staffing plus or
-  minus an agent or two); a call waits with the Erlang C probability, for an exponential time of mean
-  AHT / (N - A), and abandons when an exponential patience (mean 90 s voice, 120 s chat) runs out first;
-* outcomes: transfers, escalations, resolution, repeat contacts within 7 days by the same customer for
-  the same reason (unresolved contacts are far more likely to repeat), a contact-reason taxonomy (L1/L2);
-* surveys from about one contact in five: CSAT, NPS and CES that fall with long waits, transfers and
+  afternoon), inside each queue's opening hours, with gamma over-dispersion and 1 % week-on-week growth;
+* handle times: lognormal talk, hold and after-contact work with per-queue means (CV 0.6-1.0);
+* 72 agents in four skill mixes on five shift starts, with breaks, lunch, shrinkage and absence; calls wait
+  for a free agent of the right skill and abandon when their patience (exponential, mean 90 s voice, 120 s
+  chat) runs out first; chat agents run three sessions; email is worked by deadline; the bot contains 45 %
+  and hands the rest to chat;
+* outcomes: transfers from billing to tech support, escalations, resolution, repeat contacts within 7 days
+  by the same customer for the same reason (unresolved contacts come back), a contact-reason taxonomy
+  (L1/L2);
+* surveys from about one conversation in five: CSAT, NPS and CES that fall with long waits, transfers and
   unresolved issues;
-* agents with sites, delivery models, teams, skills and hire dates, and agent states per shift (breaks,
-  lunch, and the time on contact, in ACW and available that matches the interval's occupancy).
+* agent states from the simulated day: on contact, ACW, available, breaks, lunch and aux.
 
 Everything comes from the ``numpy.random.Generator`` passed in: the same seed gives the same tables.
 Times are UTC instants; the program runs in Europe/London.
@@ -25,14 +25,16 @@ Times are UTC instants; the program runs in Europe/London.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from supportops.queueing import erlang_c
+from supportops.simulation import Scenario, simulate
+from supportops.simulation.engine import NOT_ARRIVED
 
-__all__ = ["QUEUES", "REASONS", "DemoData", "DemoQueue", "generate"]
+__all__ = ["QUEUES", "REASONS", "DemoData", "DemoQueue", "demo_scenario", "generate"]
 
 ZONE = ZoneInfo("Europe/London")
 
@@ -58,7 +60,7 @@ QUEUES: tuple[DemoQueue, ...] = (
         id="billing-voice",
         channel="voice",
         language="en",
-        daily_volume=900,
+        daily_volume=540,
         talk_s=300,
         hold_s=30,
         acw_s=45,
@@ -70,7 +72,7 @@ QUEUES: tuple[DemoQueue, ...] = (
         id="tech-voice",
         channel="voice",
         language="en",
-        daily_volume=600,
+        daily_volume=360,
         talk_s=420,
         hold_s=60,
         acw_s=60,
@@ -82,8 +84,8 @@ QUEUES: tuple[DemoQueue, ...] = (
         id="support-chat",
         channel="chat",
         language="en",
-        daily_volume=700,
-        talk_s=480,
+        daily_volume=300,
+        talk_s=600,
         hold_s=0,
         acw_s=30,
         open_hour=8,
@@ -94,7 +96,7 @@ QUEUES: tuple[DemoQueue, ...] = (
         id="support-email",
         channel="email",
         language="en",
-        daily_volume=400,
+        daily_volume=240,
         talk_s=360,
         hold_s=0,
         acw_s=60,
@@ -106,12 +108,12 @@ QUEUES: tuple[DemoQueue, ...] = (
         id="help-bot",
         channel="bot",
         language="en",
-        daily_volume=1500,
+        daily_volume=900,
         talk_s=0,
         hold_s=0,
         acw_s=0,
-        open_hour=0,
-        close_hour=24,
+        open_hour=8,
+        close_hour=22,
         weekend=True,
     ),
 )
@@ -132,12 +134,20 @@ REASONS: tuple[tuple[str, str, float], ...] = (
     ("complaint", "service complaint", 0.04),
 )
 
-WEEKDAY_FACTOR = np.array([1.18, 1.08, 1.02, 1.0, 0.95, 0.55, 0.35])  # Monday .. Sunday
-
-
-def _intraday(hours: np.ndarray) -> np.ndarray:
-    """Relative arrival rate at local decimal hour ``hours``: peaks near 10:30 and 14:30."""
-    return 0.15 + np.exp(-0.5 * ((hours - 10.5) / 1.6) ** 2) + 0.8 * np.exp(-0.5 * ((hours - 14.5) / 2.0) ** 2)
+WEEKDAY_FACTOR = (1.18, 1.08, 1.02, 1.0, 0.95, 0.55, 0.35)  # Monday .. Sunday
+SKILL_SETS = (
+    ("billing-voice", "support-chat"),
+    ("tech-voice", "support-chat"),
+    ("support-email", "support-chat"),
+    ("billing-voice", "tech-voice"),
+)
+N_AGENTS = 72
+_PATTERNS = (
+    ("weekdays", 10, ("mon", "tue", "wed", "thu", "fri")),
+    ("all-week", 8, ("mon", "tue", "wed", "thu", "fri", "sat", "sun")),
+)
+"""Per skill mix: 10 agents work Monday to Friday, 8 work five days of seven with rotating days off."""
+SHIFT_STARTS = ("07:45", "08:00", "08:30", "09:00", "10:00", "11:00", "12:30", "14:00")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -150,23 +160,10 @@ class DemoData:
     agent_states: dict[str, list[object]]
 
 
-def _lognormal(rng: np.random.Generator, mean: float, cv: float, size: int) -> np.ndarray:
-    if mean <= 0:
-        return np.zeros(size)
-    sigma2 = np.log(1 + cv**2)
-    return rng.lognormal(np.log(mean) - sigma2 / 2, np.sqrt(sigma2), size)
-
-
 def _agents(rng: np.random.Generator, start: date) -> dict[str, list[object]]:
     cols: list[list[object]] = [[] for _ in range(10)]
     ids, names, teams, sups, sites, models, skills, hires, tiers, hours = cols
-    skill_sets = [
-        "billing-voice|support-chat",
-        "tech-voice|support-chat",
-        "support-email|support-chat",
-        "billing-voice|tech-voice",
-    ]
-    for i in range(72):
+    for i in range(N_AGENTS):
         site, model = ("london", "onshore") if i < 40 else ("manila", "offshore")
         ids.append(f"agent-{i + 1:03d}")
         names.append(f"Agent {i + 1:03d}")
@@ -175,7 +172,7 @@ def _agents(rng: np.random.Generator, start: date) -> dict[str, list[object]]:
         sups.append(f"lead-{team}")
         sites.append(site)
         models.append(model)
-        skills.append(skill_sets[i % len(skill_sets)])
+        skills.append("|".join(SKILL_SETS[i % len(SKILL_SETS)]))
         tenure_days = int(rng.integers(10, 1500)) if i % 9 else int(rng.integers(5, 60))
         hires.append((start - timedelta(days=tenure_days)).isoformat())
         tiers.append(2 if i % 10 == 0 else 1)
@@ -194,310 +191,135 @@ def _agents(rng: np.random.Generator, start: date) -> dict[str, list[object]]:
     }
 
 
+def demo_scenario(start: date, weeks: int, seed: int = 0) -> Scenario:
+    """The demo program as a simulator scenario: the five queues of :data:`QUEUES` and the 72 agents of
+    :func:`generate` in four skill mixes of 18 (in the order of :data:`SKILL_SETS`), each split by
+    :data:`_PATTERNS`."""
+    patience = {"voice": {"distribution": "exponential", "mean_s": 90.0}, "chat": {"mean_s": 120.0}}
+    queues: list[dict[str, Any]] = []
+    for q in QUEUES:
+        spec: dict[str, Any] = {
+            "id": q.id,
+            "channel": q.channel,
+            "language": q.language,
+            "daily_volume": q.daily_volume,
+            "weekday_factors": [f if q.weekend or k < 5 else 0.0 for k, f in enumerate(WEEKDAY_FACTOR)],
+            "open": f"{q.open_hour:02d}:00",
+            "close": f"{q.close_hour:02d}:00",
+            "dispersion": 40.0,
+            "weekly_growth": 0.01,
+            "talk_s": q.talk_s,
+            "hold_s": q.hold_s,
+            "acw_s": q.acw_s,
+            "escalation_rate": 0.04,
+            "resolution": 0.86,
+        }
+        if q.channel in patience:
+            spec["patience"] = patience[q.channel]
+        if q.channel == "chat":
+            spec |= {"concurrency": 3, "threshold_s": 60.0}
+        if q.channel == "email":
+            spec |= {"deadline_s": 86_400.0, "threshold_s": 4 * 3600.0}
+        if q.channel == "bot":
+            spec |= {"containment": 0.45, "handoff_to": "support-chat", "bot_time_s": 90.0}
+        if q.id == "billing-voice":
+            spec |= {"transfer_rate": 0.08, "transfer_to": "tech-voice", "vip_share": 0.04, "vip_head_start_s": 60.0}
+        queues.append(spec)
+    groups = [
+        {
+            "id": f"{'-and-'.join(skills)}-{pattern}",
+            "count": count,
+            "skills": list(skills),
+            "overflow": {"billing-voice": 90.0} if "billing-voice" not in skills and "support-chat" in skills else {},
+            "team_size": 12,
+            "shift_starts": list(SHIFT_STARTS),
+            "shift_hours": 8.0,
+            "days": list(days),
+            "days_per_week": 5,
+            "shrinkage": 0.06,
+            "absenteeism": 0.05,
+        }
+        for skills in SKILL_SETS
+        for pattern, count, days in _PATTERNS
+    ]
+    return Scenario.model_validate(
+        {
+            "name": "demo",
+            "program": "acme",
+            "seed": seed,
+            "start": start,
+            "days": weeks * 7,
+            "time_zone": "Europe/London",
+            "queues": queues,
+            "groups": groups,
+            "reasons": [{"l1": l1, "l2": l2, "weight": w} for l1, l2, w in REASONS],
+            "surveys": {"response_rate": 0.2},
+            "repeats": {"unresolved_rate": 0.35, "window_days": 7.0},
+        }
+    )
+
+
+def _column(table: Any, name: str) -> list[object]:
+    """A column as Python values; timestamps as ISO 8601 text with offset (formatted by Arrow, in bulk)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    col = table.column(name)
+    if pa.types.is_timestamp(col.type):
+        text = pc.strftime(col, format="%Y-%m-%dT%H:%M:%S")
+        col = pc.binary_join_element_wise(text, pa.scalar("+00:00"), "")
+    return list(col.to_pylist())
+
+
 def generate(rng: np.random.Generator, *, start: date, weeks: int, bad_rows: bool = True) -> DemoData:
-    """Generate ``weeks`` weeks of the demo program from ``start`` (a Monday is best)."""
+    """Generate ``weeks`` weeks of the demo program from ``start`` (a Monday is best) with the simulator."""
     agents = _agents(rng, start)
-    agent_ids = np.array(agents["agent_id"])
-    c: dict[str, list[object]] = {
-        k: []
-        for k in (
-            "source_record_id",
-            "conversation_id",
-            "channel",
-            "queue_id",
-            "language",
-            "segment",
-            "customer_key",
-            "agent_id",
-            "tier",
-            "arrived_at",
-            "answered_at",
-            "ended_at",
-            "queue_ms",
-            "talk_ms",
-            "hold_ms",
-            "acw_ms",
-            "first_response_ms",
-            "outcome",
-            "transferred",
-            "escalated",
-            "escalation_level",
-            "resolved",
-            "reason_l1",
-            "reason_l2",
-            "reason_source",
-            "disposition_code",
-        )
+    sc = demo_scenario(start, weeks)
+    result = simulate(sc, rng, tables=True)
+    assert result.contacts is not None and result.surveys is not None and result.agent_states is not None
+    # simulator agents are numbered group by group; skill mix k holds the demo agents i with i % 4 == k
+    demo_ids = [agents["agent_id"][k + len(SKILL_SETS) * j] for k in range(len(SKILL_SETS)) for j in range(18)]
+    agent_map: dict[object, object] = {f"agent-{a + 1:04d}": demo_ids[a] for a in range(N_AGENTS)}
+    team_of = dict(zip(agents["agent_id"], agents["team_id"], strict=True))
+    site_of = dict(zip(agents["agent_id"], agents["site_id"], strict=True))
+
+    legs = result.plan.legs
+    keep = np.flatnonzero(result.engine.status != NOT_ARRIVED)
+    rid = [("R" if rep else "D") + f"{i:08d}" for i, rep in zip(keep.tolist(), legs.repeat[keep].tolist(), strict=True)]
+    n_bots = result.contacts.num_rows - keep.shape[0]
+    rid += [f"B{c:08d}" for c in result.plan.bots.conversation.tolist()][:n_bots]
+    by_sim_rid = dict(zip(result.contacts.column("source_record_id").to_pylist(), rid, strict=True))
+
+    drop = {"program_id", "leg_id", "source_system", "source_version", "ingest_batch_id", "transcript_ref"}
+    c: dict[str, list[object]] = {}
+    for name in result.contacts.column_names:
+        if name in drop:
+            continue
+        c[name] = _column(result.contacts, name)
+    c["source_record_id"] = list(rid)
+    c["agent_id"] = [agent_map.get(a) if a is not None else None for a in c["agent_id"]]
+    c["team_id"] = [team_of.get(a) if a is not None else None for a in c["agent_id"]]
+    c["site_id"] = [site_of.get(a) if a is not None else None for a in c["agent_id"]]
+
+    s_cols = ("survey_id", "conversation_id", "responded_at", "csat", "nps", "ces", "fcr", "agent_id", "comment")
+    surveys: dict[str, list[object]] = {k: _column(result.surveys, k) for k in s_cols}
+    legs_of = [str(x).rsplit(":", 1)[-1] for x in result.surveys.column("leg_id").to_pylist()]
+    surveys["survey_id"] = [f"S-{by_sim_rid[x]}" for x in legs_of]
+    surveys["agent_id"] = [agent_map.get(a) for a in surveys["agent_id"]]
+    surveys["team_id"] = [team_of.get(a) for a in surveys["agent_id"]]
+
+    st = result.agent_states
+    states: dict[str, list[object]] = {
+        "state_id": [f"ST{i:09d}" for i in range(st.num_rows)],
+        "agent_id": [agent_map.get(a) for a in st.column("agent_id").to_pylist()],
+        "state": st.column("state").to_pylist(),
+        "reason": st.column("reason").to_pylist(),
+        "start_at": _column(st, "start_at"),
+        "end_at": _column(st, "end_at"),
     }
-    reason_p = np.array([r[2] for r in REASONS])
-    reason_p /= reason_p.sum()
-    customers = 40_000
-    recent: dict[tuple[int, int], datetime] = {}
-    seq = 0
-    occupancy_by_slot: dict[datetime, float] = {}
-    days = weeks * 7
-    for d in range(days):
-        day = start + timedelta(days=d)
-        growth = 1 + 0.01 * (d // 7)
-        for q in QUEUES:
-            weekday = day.weekday()
-            if weekday >= 5 and not q.weekend:
-                continue
-            slots = np.arange(q.open_hour * 2, q.close_hour * 2)
-            hours = slots / 2 + 0.25
-            shape = _intraday(hours) if q.channel not in ("email", "bot") else 0.3 + _intraday(hours)
-            shape = shape / shape.sum()
-            rates = q.daily_volume * WEEKDAY_FACTOR[weekday] * growth * shape
-            rates *= rng.gamma(40, 1 / 40, size=rates.size)  # over-dispersion: forecasts are never exact
-            counts = rng.poisson(rates)
-            for slot, n in zip(slots, counts, strict=True):
-                if n == 0:
-                    continue
-                local = datetime(day.year, day.month, day.day, tzinfo=ZONE) + timedelta(minutes=30 * int(slot))
-                slot_utc = local.astimezone(UTC)
-                arrivals = np.sort(rng.uniform(0, 1800, n))
-                aht = q.talk_s + q.hold_s + q.acw_s
-                load = n * aht / 1800
-                # the floor staffs roughly to 80/20 with some error either way (a planned floor is never exact)
-                staffed = float(np.ceil(load + 1.6 * np.sqrt(load) + 1)) + float(rng.integers(-2, 2))
-                staffed = max(staffed, np.floor(load) + 1)
-                occ = load / staffed
-                if q.channel in ("voice", "chat"):
-                    occupancy_by_slot[slot_utc] = max(occupancy_by_slot.get(slot_utc, 0.0), occ)
-                    # M/M/N waiting: wait with probability C(N, A), then exponential with mean AHT / (N - A)
-                    p_wait = float(erlang_c(staffed, load))
-                    waits = rng.exponential(aht / (staffed - load), n) * (rng.random(n) < p_wait)
-                else:
-                    waits = np.zeros(n)
-                patience = rng.exponential(90 if q.channel == "voice" else 120, n)
-                reasons = rng.choice(len(REASONS), size=n, p=reason_p)
-                cust = rng.integers(1, customers, n)
-                talk = _lognormal(rng, q.talk_s, 0.8, n)
-                hold = _lognormal(rng, q.hold_s, 1.0, n) * (rng.random(n) < 0.35)
-                acw = _lognormal(rng, q.acw_s, 0.6, n)
-                u = rng.random((n, 5))
-                for k in range(n):
-                    seq += 1
-                    arrived = slot_utc + timedelta(seconds=float(arrivals[k]))
-                    reason = int(reasons[k])
-                    key = (int(cust[k]), reason)
-                    # a customer whose issue is open comes back: reuse the customer of a recent contact
-                    prev = recent.get(key)
-                    rid = f"D{seq:08d}"
-                    c["source_record_id"].append(rid)
-                    c["conversation_id"].append(rid)
-                    c["channel"].append(q.channel)
-                    c["queue_id"].append(q.id)
-                    c["language"].append(q.language)
-                    c["segment"].append("vip" if cust[k] % 25 == 0 else "regular")
-                    c["customer_key"].append(f"cust-{int(cust[k])}")
-                    c["tier"].append(1)
-                    c["arrived_at"].append(arrived.isoformat())
-                    c["reason_l1"].append(REASONS[reason][0])
-                    c["reason_l2"].append(REASONS[reason][1])
-                    c["reason_source"].append("agent")
-                    if q.channel == "bot":
-                        contained = u[k, 0] < 0.45
-                        end = arrived + timedelta(seconds=float(30 + 120 * u[k, 1]))
-                        c["outcome"].append("contained" if contained else "deflected")
-                        for col in ("answered_at", "agent_id", "first_response_ms", "escalation_level"):
-                            c[col].append(None)
-                        c["ended_at"].append(end.isoformat())
-                        c["queue_ms"].append(0)
-                        c["talk_ms"].append(0)
-                        c["hold_ms"].append(0)
-                        c["acw_ms"].append(0)
-                        c["transferred"].append(False)
-                        c["escalated"].append(False)
-                        c["resolved"].append(bool(contained))
-                        c["disposition_code"].append("bot")
-                        continue
-                    abandoned = q.channel in ("voice", "chat") and patience[k] < waits[k]
-                    agent = str(agent_ids[int(u[k, 2] * len(agent_ids))])
-                    if abandoned:
-                        c["outcome"].append("abandoned")
-                        c["answered_at"].append(None)
-                        c["ended_at"].append((arrived + timedelta(seconds=float(patience[k]))).isoformat())
-                        c["queue_ms"].append(int(patience[k] * 1000))
-                        for col in ("agent_id", "first_response_ms", "escalation_level"):
-                            c[col].append(None)
-                        c["talk_ms"].append(0)
-                        c["hold_ms"].append(0)
-                        c["acw_ms"].append(0)
-                        c["transferred"].append(False)
-                        c["escalated"].append(False)
-                        c["resolved"].append(False)
-                        c["disposition_code"].append(None)
-                        continue
-                    if q.channel == "email":
-                        first = float(rng.exponential(4 * 3600))
-                        answered = arrived + timedelta(seconds=first)
-                        c["first_response_ms"].append(int(first * 1000))
-                        c["queue_ms"].append(int(first * 1000))
-                    else:
-                        answered = arrived + timedelta(seconds=float(waits[k]))
-                        c["first_response_ms"].append(None)
-                        c["queue_ms"].append(int(waits[k] * 1000))
-                    handle = float(talk[k] + hold[k] + acw[k])
-                    transferred = u[k, 3] < 0.08
-                    escalated = u[k, 4] < 0.04
-                    p_resolve = 0.86 - 0.25 * transferred - 0.2 * escalated - 0.1 * (prev is not None)
-                    resolved = bool(rng.random() < p_resolve)
-                    c["outcome"].append("handled")
-                    c["answered_at"].append(answered.isoformat())
-                    c["ended_at"].append((answered + timedelta(seconds=handle)).isoformat())
-                    c["agent_id"].append(agent)
-                    c["talk_ms"].append(int(talk[k] * 1000))
-                    c["hold_ms"].append(int(hold[k] * 1000))
-                    c["acw_ms"].append(int(acw[k] * 1000))
-                    c["transferred"].append(bool(transferred))
-                    c["escalated"].append(bool(escalated))
-                    c["escalation_level"].append(2 if escalated else 1)
-                    c["resolved"].append(resolved)
-                    c["disposition_code"].append("resolved" if resolved else "follow-up")
-                    if not resolved:
-                        recent[key] = arrived
-                    elif key in recent:
-                        del recent[key]
-    # Repeat contacts: an unresolved issue brings the same customer back within days, same reason.
-    _add_repeats(rng, c, days_total=days, start=start)
-    surveys = _surveys(rng, c)
-    states = _states(rng, agents, start, days, occupancy_by_slot)
     if bad_rows:
         _inject_bad_rows(c, surveys)
     return DemoData(contacts=c, surveys=surveys, agents=agents, agent_states=states)
-
-
-def _add_repeats(rng: np.random.Generator, c: dict[str, list[object]], *, days_total: int, start: date) -> None:
-    n = len(c["source_record_id"])
-    horizon = datetime(start.year, start.month, start.day, tzinfo=UTC) + timedelta(days=days_total)
-    for i in range(n):
-        if c["outcome"][i] != "handled" or c["channel"][i] not in ("voice", "chat", "email"):
-            continue
-        p = 0.35 if not c["resolved"][i] else 0.05
-        if rng.random() >= p:
-            continue
-        arrived = datetime.fromisoformat(str(c["arrived_at"][i])) + timedelta(hours=float(rng.uniform(2, 6 * 24)))
-        if arrived >= horizon:
-            continue
-        answered = arrived + timedelta(seconds=float(rng.exponential(25)))
-        talk = float(_lognormal(rng, 330, 0.8, 1)[0])
-        rid = f"R{i:08d}"
-        for col in c:
-            c[col].append(c[col][i])
-        c["source_record_id"][-1] = rid
-        c["conversation_id"][-1] = rid
-        c["arrived_at"][-1] = arrived.isoformat()
-        c["answered_at"][-1] = answered.isoformat()
-        c["ended_at"][-1] = (answered + timedelta(seconds=talk + 40)).isoformat()
-        c["queue_ms"][-1] = int((answered - arrived).total_seconds() * 1000)
-        c["talk_ms"][-1] = int(talk * 1000)
-        c["hold_ms"][-1] = 0
-        c["acw_ms"][-1] = 40_000
-        c["first_response_ms"][-1] = None
-        c["resolved"][-1] = bool(rng.random() < 0.7)
-        c["transferred"][-1] = False
-        c["escalated"][-1] = False
-
-
-def _surveys(rng: np.random.Generator, c: dict[str, list[object]]) -> dict[str, list[object]]:
-    s: dict[str, list[object]] = {
-        k: []
-        for k in (
-            "survey_id",
-            "conversation_id",
-            "responded_at",
-            "csat",
-            "nps",
-            "ces",
-            "fcr",
-            "agent_id",
-            "comment",
-        )
-    }
-    for i in range(len(c["source_record_id"])):
-        if c["outcome"][i] != "handled" or rng.random() >= 0.2:
-            continue
-        resolved = bool(c["resolved"][i])
-        wait_s = float(str(c["queue_ms"][i] or 0)) / 1000 if c["channel"][i] != "email" else 0.0
-        mood = 0.9 * resolved - 0.5 * bool(c["transferred"][i]) - min(wait_s / 240, 0.8) + rng.normal(0, 0.55)
-        csat = int(np.clip(round(3.6 + 1.2 * mood), 1, 5))
-        nps = int(np.clip(round(6.8 + 2.6 * mood), 0, 10))
-        ces = int(np.clip(round(4.9 + 1.6 * mood), 1, 7))
-        ended = datetime.fromisoformat(str(c["ended_at"][i]))
-        s["survey_id"].append(f"S-{c['source_record_id'][i]}")
-        s["conversation_id"].append(c["conversation_id"][i])
-        s["responded_at"].append((ended + timedelta(minutes=float(rng.uniform(2, 240)))).isoformat())
-        s["csat"].append(csat)
-        s["nps"].append(nps)
-        s["ces"].append(ces)
-        s["fcr"].append(resolved if rng.random() < 0.9 else not resolved)
-        s["agent_id"].append(c["agent_id"][i])
-        s["comment"].append("" if csat >= 3 else "Took too long to sort out")
-    return s
-
-
-def _states(
-    rng: np.random.Generator,
-    agents: dict[str, list[object]],
-    start: date,
-    days: int,
-    occupancy: dict[datetime, float],
-) -> dict[str, list[object]]:
-    st: dict[str, list[object]] = {k: [] for k in ("state_id", "agent_id", "state", "reason", "start_at", "end_at")}
-    n = 0
-    for d in range(days):
-        day = start + timedelta(days=d)
-        weekend = day.weekday() >= 5
-        for idx, agent in enumerate(agents["agent_id"]):
-            if (weekend and idx % 4) or (not weekend and (idx + d) % 7 == 0):
-                continue  # days off
-            if rng.random() < 0.06:
-                continue  # absent
-            shift_start_h = 8 + (idx % 5) * 1.5
-            local = datetime(day.year, day.month, day.day, tzinfo=ZONE) + timedelta(hours=shift_start_h)
-            t = local.astimezone(UTC)
-            plan = [
-                ("work", 120),
-                ("break", 15),
-                ("work", 105),
-                ("lunch", 30),
-                ("work", 105),
-                ("break", 15),
-                ("work", 90),
-            ]
-            for kind, minutes in plan:
-                if kind != "work":
-                    n += 1
-                    end = t + timedelta(minutes=minutes + float(rng.normal(0, 1.5)))
-                    st["state_id"].append(f"ST{n:09d}")
-                    st["agent_id"].append(agent)
-                    st["state"].append(kind)
-                    st["reason"].append(kind)
-                    st["start_at"].append(t.isoformat())
-                    st["end_at"].append(end.isoformat())
-                    t = end
-                    continue
-                block_end = t + timedelta(minutes=minutes)
-                while t < block_end:
-                    slot = t.replace(minute=(t.minute // 30) * 30, second=0, microsecond=0)
-                    seg_end = min(slot + timedelta(minutes=30), block_end)
-                    occ = occupancy.get(slot, 0.55) * float(rng.uniform(0.9, 1.05))
-                    span = (seg_end - t).total_seconds()
-                    on_contact = span * min(occ, 0.97) * 0.85
-                    acw = span * min(occ, 0.97) * 0.15
-                    for state, secs in (("on_contact", on_contact), ("acw", acw), ("available", None)):
-                        n += 1
-                        end = t + timedelta(seconds=secs) if secs is not None else seg_end
-                        st["state_id"].append(f"ST{n:09d}")
-                        st["agent_id"].append(agent)
-                        st["state"].append(state)
-                        st["reason"].append(None)
-                        st["start_at"].append(t.isoformat())
-                        st["end_at"].append(end.isoformat())
-                        t = end
-                    t = seg_end
-    return st
 
 
 def _inject_bad_rows(c: dict[str, list[object]], s: dict[str, list[object]]) -> None:

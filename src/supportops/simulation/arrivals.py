@@ -74,7 +74,8 @@ def intraday_shape(q: QueueSpec, interval_minutes: int) -> F64:
 def poisson_arrivals(rng: np.random.Generator, q: QueueSpec, cal: Calendar, interval_minutes: int) -> F64:
     """Sorted arrival times (seconds) of a queue over the run.
 
-    Each open interval's rate is daily volume × weekday factor × intraday share; with ``dispersion`` k > 0 the
+    Each open interval's rate is daily volume × weekday factor × intraday share, times (1 + weekly growth) per
+    week since the start; with ``dispersion`` k > 0 the
     rate is multiplied by a Gamma(k, 1/k) factor per interval (gamma-Poisson: variance λ + λ²/k), so
     forecasts cannot be exact. Counts are Poisson; times are uniform within the interval.
     """
@@ -83,7 +84,8 @@ def poisson_arrivals(rng: np.random.Generator, q: QueueSpec, cal: Calendar, inte
     shape = intraday_shape(q, interval_minutes)
     lo, _hi = q.open_minutes
     wf = np.asarray(q.weekday_factors, dtype=np.float64)[cal.weekday]
-    rates = q.daily_volume * wf[:, None] * shape[None, :]
+    growth = (1.0 + q.weekly_growth) ** (np.arange(wf.shape[0]) // 7)
+    rates = q.daily_volume * (wf * growth)[:, None] * shape[None, :]
     if q.dispersion > 0:
         rates = rates * rng.gamma(q.dispersion, 1.0 / q.dispersion, size=rates.shape)
     counts = rng.poisson(rates).ravel()

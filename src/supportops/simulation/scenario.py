@@ -69,6 +69,7 @@ class QueueSpec(_Model):
     close: str = "20:00"
     intraday: tuple[float, ...] | None = None
     dispersion: float = Field(0.0, ge=0)
+    weekly_growth: float = Field(0.0, ge=-0.5, le=1.0)
     service: Literal["lognormal", "exponential"] = "lognormal"
     talk_s: float = Field(300.0, ge=0)
     talk_cv: float = Field(0.8, ge=0)

@@ -77,7 +77,7 @@ def group_windows(rng: np.random.Generator, group: AgentGroup, cal: Calendar, *,
     n_off = max(len(days_idx) - group.days_per_week, 0)
     for a in range(n):
         s_min = starts_min[a % len(starts_min)]
-        first_off = (a // len(starts_min)) % len(days_idx) if days_idx else 0
+        first_off = (a + a // len(starts_min)) % len(days_idx) if days_idx else 0
         off_days = {days_idx[(first_off + k) % len(days_idx)] for k in range(n_off)}
         for d in range(n_days + extra_days):
             if weekdays[d] not in days_idx or weekdays[d] in off_days:
