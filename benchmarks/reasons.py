@@ -54,11 +54,12 @@ def peer_baseline(xtr: list[str], ytr: list[str], xte: list[str], yte: list[str]
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.svm import LinearSVC
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     w = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
     c = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
     svm = LinearSVC(C=1.0).fit(hstack([w.fit_transform(xtr), c.fit_transform(xtr)]).tocsr(), ytr)
     secs = time.perf_counter() - t0
+    print(f"peer training: {time.process_time() - c0:.1f} CPU-seconds")
     pred = svm.predict(hstack([w.transform(xte), c.transform(xte)]).tocsr())
     m = score(yte, list(pred))
     return m.accuracy, m.macro_f1, secs
@@ -73,7 +74,15 @@ def main() -> None:
     print(f"BANKING77: {len(xtr):,} train, {len(xte):,} test texts, {len(set(ytr))} reasons")
     print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
 
+    # Import scikit-learn before any clock starts (supportops imports it lazily; the peer pays it nowhere).
+    import scipy.optimize  # noqa: F401
+    import sklearn.feature_extraction.text  # noqa: F401
+    import sklearn.metrics  # noqa: F401
+    import sklearn.svm  # noqa: F401
+
+    c0 = time.process_time()
     fast = train_classifier(xtr, ytr, kind="fast", rng=np.random.default_rng(0))
+    fast_cpu = time.process_time() - c0
     t0 = time.perf_counter()
     fp = fast.model.predict(xte)
     fast_pred_s = time.perf_counter() - t0
@@ -82,6 +91,7 @@ def main() -> None:
     fast_known_acc = sum(fp.labels[i] == yte[i] for i in known) / max(1, len(known))
     print(
         f"fast: accuracy {fm.accuracy:.4f}, macro-F1 {fm.macro_f1:.4f}, train {fast.seconds:.1f} s "
+        f"({fast_cpu:.1f} CPU-seconds) "
         f"(fitted on {fast.fit_rows:,}), predict {fast_pred_s:.2f} s; T={fast.model.temperature:.3f}, "
         f"{fp.unknown_share:.1%} unknown below {fast.model.threshold:.2f}, accuracy on the rest {fast_known_acc:.4f}"
     )

@@ -97,7 +97,7 @@ DEFAULT_RULES: tuple[TagRule, ...] = (
         lever="self_service",
     ),
     TagRule(keywords=("how to", "how do", "balance", "rate", "limit", "information", "hours"), lever="bot"),
-    TagRule(keywords=("complaint", "rude", "service"), lever="training"),
+    TagRule(keywords=("complaint", "rude", "attitude", "agent was"), lever="training"),
 )
 
 
