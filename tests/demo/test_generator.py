@@ -102,3 +102,25 @@ def test_demo_command_runs_every_stage(tmp_path: Path) -> None:
     (tmp_path / "other" / "keep.txt").write_text("mine")
     refused = CliRunner().invoke(app, ["demo", str(tmp_path / "other")])
     assert refused.exit_code == 1 and "not a demo workspace" in refused.stderr
+
+
+def test_agent_states_agree_with_the_contacts_they_handled(data) -> None:  # type: ignore[no-untyped-def]
+    # the simulator produces both tables: a handled call's agent is on that call in agent_states
+    st = data.agent_states
+    spans: dict[object, list[tuple[datetime, datetime]]] = {}
+    for a, state, s, e in zip(st["agent_id"], st["state"], st["start_at"], st["end_at"], strict=True):
+        if state == "on_contact":
+            spans.setdefault(a, []).append((datetime.fromisoformat(str(s)), datetime.fromisoformat(str(e))))
+    c = data.contacts
+    handled = [i for i, (o, ch) in enumerate(zip(c["outcome"], c["channel"], strict=True)) if o == "handled"]
+    assert len(handled) > 1000
+    for i in handled[::50]:
+        t = datetime.fromisoformat(str(c["answered_at"][i]))
+        assert any(s <= t <= e for s, e in spans[c["agent_id"][i]]), i
+    # tech support is closed at weekends: only repeats and transfers from billing arrive then
+    tech = [
+        datetime.fromisoformat(str(t)).weekday()
+        for t, q, rid in zip(c["arrived_at"], c["queue_id"], c["source_record_id"], strict=True)
+        if q == "tech-voice" and not str(rid).startswith("R")
+    ]
+    assert sum(d >= 5 for d in tech) < 0.05 * len(tech)
