@@ -155,19 +155,21 @@ def day_scenario() -> Scenario:
             "overflow": {f"voice-{(k + 2) % 5}": 60},
             "shift_starts": starts,
             "days": all_days,
+            "days_per_week": 7,
             "shrinkage": 0.08,
             "absenteeism": 0.04,
         }
         for k in range(5)
     ]
     groups += [
-        {"id": "tier2", "count": 25, "skills": ["voice-tier2"], "tier": 2, "shift_starts": starts, "days": all_days},
+        {"id": "tier2", "count": 25, "skills": ["voice-tier2"], "tier": 2, "shift_starts": starts, "days": ["mon"]},
         {
             "id": "digital",
             "count": 250,
             "skills": ["chat", "email"],
             "shift_starts": starts,
             "days": all_days,
+            "days_per_week": 7,
             "shrinkage": 0.08,
             "absenteeism": 0.04,
         },
@@ -177,6 +179,7 @@ def day_scenario() -> Scenario:
             "skills": ["voice-0", "chat", "email"],
             "shift_starts": starts,
             "days": all_days,
+            "days_per_week": 7,
             "shrinkage": 0.08,
             "absenteeism": 0.04,
         },
