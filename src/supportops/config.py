@@ -252,6 +252,18 @@ class Reasons(_Model):
     optimizable_aht_cut: Fraction = 0.15
     implementation_cost: float = Field(default=25000, ge=0)
     running_cost_per_year: float = Field(default=5000, ge=0)
+    levers: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _levers(self) -> Reasons:
+        if not self.levers:
+            return self
+        from supportops.reasons.taxonomy import LEVERS
+
+        for reason, lever in self.levers.items():
+            if lever not in LEVERS:
+                raise ValueError(f"levers[{reason!r}]: {lever!r} is not one of {', '.join(LEVERS)}")
+        return self
 
 
 class Quality(_Model):
@@ -522,6 +534,9 @@ automated_cost_per_contact = 0.5
 optimizable_aht_cut = 0.15
 implementation_cost = 25000        # one-off, per initiative
 running_cost_per_year = 5000       # per initiative
+# the owner's tags, overriding the keyword defaults (lever: proactive_notice, process_fix, product_fix,
+# self_service, bot, knowledge or training); keys are reasons as `supportops reasons pareto` prints them
+# levers = {{ "orders › where is my order" = "proactive_notice" }}
 
 # Generic CSV / Parquet imports: `supportops ingest FILE --format csv --mapping crm`.
 # columns maps canonical column = "source column"; constants fill columns the file lacks.
