@@ -325,13 +325,13 @@ def generate(rng: np.random.Generator, *, start: date, weeks: int, bad_rows: boo
 def _inject_bad_rows(c: dict[str, list[object]], s: dict[str, list[object]]) -> None:
     """A real export always holds a few broken rows: the demo's show what the quarantine does with them."""
     n = len(c["source_record_id"])
-    for i in range(0, n, max(n // 4, 1)):
+    for k, i in enumerate(range(0, n, max(n // 4, 1))):
         j = len(c["source_record_id"])
         for col in c:
             c[col].append(c[col][i])
         c["source_record_id"][j] = f"BAD{j}"
         c["conversation_id"][j] = f"BAD{j}"
-        if i % 2:
+        if k % 2:
             c["ended_at"][j] = (datetime.fromisoformat(str(c["arrived_at"][i])) - timedelta(minutes=5)).isoformat()
         else:
             c["talk_ms"][j] = -1000
