@@ -366,3 +366,34 @@ def test_best_model_end_to_end_when_installed(tmp_path: Path) -> None:
         "--json",
     )
     assert code == 0 and json.loads(stdout)["accuracy"] > 0.9
+
+
+def test_taxonomy_and_the_owners_tags(workspace: Path, tmp_path: Path) -> None:
+    data = reason_csv(tmp_path / "contacts.csv")
+    code, stdout, _ = run("reasons", "taxonomy", "--data", str(data), "-w", str(workspace), "--json")
+    assert code == 0
+    (prog,) = json.loads(stdout)["programs"]
+    assert prog["depth"] == 2 and prog["l1"] == {"orders": 540, "account": 270, "product": 90}
+    tags = {r["reason"]: r["lever"] for r in prog["reasons"]}
+    assert tags == {
+        "orders › where is my order": "proactive_notice",
+        "account › password reset": "self_service",
+        "product › how to use": "bot",
+    }
+    toml = workspace / "supportops.toml"
+    text = toml.read_text(encoding="utf-8")
+    assert text.count("\n[reasons]\n") == 1
+    toml.write_text(
+        text.replace("\n[reasons]\n", '\n[reasons]\nlevers = { "account › password reset" = "training" }\n'),
+        encoding="utf-8",
+    )
+    code, stdout, _ = run("reasons", "taxonomy", "--data", str(data), "-w", str(workspace), "--json")
+    tags = {r["reason"]: (r["action"], r["lever"]) for r in json.loads(stdout)["programs"][0]["reasons"]}
+    assert tags["account › password reset"] == ("optimizable", "training")
+    code, stdout, _ = run(
+        "reasons", "cases", "--data", str(data), "--level", "2", "--hourly-cost", "30", "-w", str(workspace), "--json"
+    )
+    case = next(c for c in json.loads(stdout)["cases"] if c["reason"] == "account › password reset")
+    assert case["lever"] == "training" and case["removed_share"] == 0 and case["aht_cut_share"] == 0.15
+    code, stdout, _ = run("reasons", "taxonomy", "--data", str(data), "-w", str(workspace))
+    assert code == 0 and "password reset" in stdout

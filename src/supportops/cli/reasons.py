@@ -13,10 +13,12 @@ from supportops.cli.workspace import WORKSPACE_OPTION
 from supportops.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import polars as pl
 
     from supportops.config import Settings
-    from supportops.reasons import BusinessCase, Pareto, ReasonClassifier
+    from supportops.reasons import BusinessCase, Lever, Pareto, ReasonClassifier, Taxonomy
     from supportops.reasons.embeddings import Encoder
 
 reasons_app = typer.Typer(
@@ -34,6 +36,7 @@ FORMAT_OPTION = typer.Option(
     "csv", "--format", help="--data format: cfpb (CFPB complaints export) or csv (reason-frame columns)."
 )
 PROGRAM_OPTION = typer.Option(None, "--program", help="Only this program's contacts (warehouse).")
+_LEVEL_COLUMNS = ("reason_l1", "reason_l2", "reason_l3")
 LEVEL_OPTION = typer.Option(3, "--level", min=1, max=3, help="Taxonomy level to rank (1, 2 or 3).")
 
 
@@ -327,17 +330,36 @@ def pareto_document(ranking: Pareto, top: int) -> dict[str, Any]:
     }
 
 
-def analyse(frame: pl.DataFrame, *, level: int, window_days: int, cpm: float | None, top: int) -> dict[str, Any]:
+def learn(frame: pl.DataFrame, program: str, levers: Mapping[str, str] | None) -> Taxonomy:
+    """The taxonomy of a reason frame with the owner's tags (``[reasons] levers``) applied."""
+    from supportops.reasons import learn_taxonomy
+
+    levels = [frame[c].to_list() if c in frame.columns else [None] * frame.height for c in _LEVEL_COLUMNS]
+    tax = learn_taxonomy(zip(*levels, strict=True), program=program)
+    known = {r.key for r in tax.reasons}
+    for key, lever in (levers or {}).items():
+        if key in known:
+            tax = tax.with_lever(key, lever)  # type: ignore[arg-type]  # validated by the settings
+    return tax
+
+
+def analyse(
+    frame: pl.DataFrame,
+    *,
+    level: int,
+    window_days: int,
+    cpm: float | None,
+    top: int,
+    levers: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     """Pareto, taxonomy, repeat / transfer / escalation drivers and handle-time outliers of a reason frame."""
-    from supportops.reasons import flag_drivers, handle_outliers, learn_taxonomy, pareto, repeat_drivers
+    from supportops.reasons import flag_drivers, handle_outliers, pareto, repeat_drivers
     from supportops.reasons.sources import with_reason
 
     framed = with_reason(frame, level)
     has_aht = "handle_s" in framed.columns and framed["handle_s"].is_not_null().any()
     ranking = pareto(framed if has_aht else framed.drop("handle_s", strict=False), cost_per_minute=cpm)
-    levels = [framed[c] if c in framed.columns else None for c in ("reason_l1", "reason_l2", "reason_l3")]
-    rows = zip(*[lv.to_list() if lv is not None else [None] * framed.height for lv in levels], strict=True)
-    tax = learn_taxonomy(rows, program="all")
+    tax = learn(framed, "all", levers)
     doc: dict[str, Any] = {"level": level, "pareto": pareto_document(ranking, top)}
     doc["taxonomy"] = {
         "depth": tax.depth,
@@ -451,7 +473,9 @@ def pareto_cmd(
     frame = _frame(workspace, data, fmt, program)
     cpm, _ = cost_per_minute(settings, hourly_cost)
     window = window_days or (settings.targets.repeat_window_days if settings else 7)
-    doc = analyse(frame, level=level, window_days=window, cpm=cpm, top=top)
+    doc = analyse(
+        frame, level=level, window_days=window, cpm=cpm, top=top, levers=settings.reasons.levers if settings else None
+    )
     doc["repeat_window_days"] = window
     if as_json:
         print_json(doc)
@@ -488,7 +512,7 @@ def build_cases(
     import polars as pl
 
     from supportops.config import Reasons
-    from supportops.reasons import default_assumptions, pareto, top_cases
+    from supportops.reasons import LEVERS, default_assumptions, pareto, top_cases
     from supportops.reasons.sources import with_reason
 
     framed = with_reason(frame, level)
@@ -510,7 +534,9 @@ def build_cases(
         running_cost_per_year=r.running_cost_per_year,
     )
     ranking = pareto(framed, cost_per_minute=cpm)
-    return list(top_cases(ranking, period_days=period, assumptions=assumptions, top=top)), period
+    levers: dict[str, Lever] = {k: v for k, v in r.levers.items() if v in LEVERS}
+    found = top_cases(ranking, period_days=period, assumptions=assumptions, levers=levers, top=top)
+    return list(found), period
 
 
 def print_cases(cases: list[dict[str, Any]], title: str) -> None:
@@ -612,3 +638,55 @@ def track_cmd(
         ["month", "contacts", "trend", "after start"],
         [[f"{m.month:%Y-%m}", m.volume, f"{m.expected:.0f}", "yes" if m.after_start else ""] for m in result.months],
     )
+
+
+@reasons_app.command("taxonomy")
+@guarded
+def taxonomy_cmd(
+    workspace: Path = WORKSPACE_OPTION,
+    data: Path | None = SOURCE_DATA_OPTION,
+    fmt: str = FORMAT_OPTION,
+    program: str | None = PROGRAM_OPTION,
+    top: int = typer.Option(20, "--top", min=1, help="Reasons to show (the JSON has all)."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """The three-level taxonomy per program, learnt from the labels, each reason with its action and lever
+    (the keyword defaults, or the owner's tags from ``[reasons] levers``)."""
+    import polars as pl
+
+    settings = _settings(workspace)
+    frame = _frame(workspace, data, fmt, program)
+    if "program_id" not in frame.columns:
+        frame = frame.with_columns(pl.lit(program or "all").alias("program_id"))
+    levers = settings.reasons.levers if settings else None
+    docs: list[dict[str, Any]] = []
+    for prog in sorted(frame["program_id"].unique().to_list()):
+        tax = learn(frame.filter(pl.col("program_id") == prog), str(prog), levers)
+        docs.append(
+            {
+                "program": tax.program,
+                "depth": tax.depth,
+                "l1": tax.levels(1),
+                "reasons": [
+                    {
+                        "reason": r.key,
+                        "l1": r.l1,
+                        "l2": r.l2,
+                        "l3": r.l3,
+                        "contacts": r.count,
+                        "action": r.action,
+                        "lever": r.lever,
+                    }
+                    for r in tax.reasons
+                ],
+            }
+        )
+    if as_json:
+        print_json({"programs": docs})
+        return
+    for d in docs:
+        table(
+            f"Program {d['program']}: {len(d['l1'])} L1, {len(d['reasons'])} reasons (depth {d['depth']})",
+            ["reason", "contacts", "action", "lever"],
+            [[_short(r["reason"]), r["contacts"], r["action"], r["lever"]] for r in d["reasons"][:top]],
+        )

@@ -32,7 +32,9 @@ def reasons_stage(folder: Path, settings: Settings, as_json: bool) -> dict[str, 
 
     frame = warehouse_frame(folder)
     cpm, _ = cost_per_minute(settings, None)
-    doc = analyse(frame, level=2, window_days=settings.targets.repeat_window_days, cpm=cpm, top=10)
+    doc = analyse(
+        frame, level=2, window_days=settings.targets.repeat_window_days, cpm=cpm, top=10, levers=settings.reasons.levers
+    )
     p = doc["pareto"]
     cases = []
     if cpm is not None:
