@@ -650,8 +650,8 @@ def taxonomy_cmd(
     top: int = typer.Option(20, "--top", min=1, help="Reasons to show (the JSON has all)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """The three-level taxonomy per program, learnt from the labels, each reason with its action and lever
-    (the keyword defaults, or the owner's tags from ``[reasons] levers``)."""
+    """The three-level taxonomy per program, learnt from the labels, each reason with its action and lever:
+    the keyword defaults, or the owner's tags (the levers setting of the reasons section)."""
     import polars as pl
 
     settings = _settings(workspace)
