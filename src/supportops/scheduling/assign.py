@@ -11,7 +11,7 @@ feasible exactly when every agent's own rules are (checked first by :mod:`suppor
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -231,57 +231,140 @@ def greedy_tours(
     *,
     seed: int = 0,
     deadline_s: float = 30.0,
+    passes: int = 4,
+    progress: Callable[[int, int, int], None] | None = None,
 ) -> list[set[tuple[int, int, int]]]:
-    """A first assignment, agent by agent: each agent (least flexible first) takes the week of shifts that best
-    fills what is still uncounted, under all of its own rules, by a tiny CP-SAT model. Used as the hint of the
-    full stage-2 model. Returns per agent the chosen (day, type, skill) keys."""
+    """A first assignment by best responses: each agent in turn (least flexible first, then in random order)
+    takes the week of shifts that best fills what the others leave uncounted, under all of its own rules, by a
+    tiny CP-SAT model. Every move lowers the stage-2 coverage cost, so passes repeat until nothing changes,
+    ``passes`` are done or ``deadline_s`` seconds are spent. Used as the hint of the full stage-2 model.
+    ``progress(pass, agents changed, cost)`` is told after each pass. Returns per agent the chosen
+    (day, type, skill) keys."""
     import time
 
-    from ortools.sat.python import cp_model
+    import numpy as np
 
     started = time.perf_counter()
-    left = dict(counts)
+    taken: dict[tuple[int, int, int], int] = {}
     used: dict[int, set[tuple[int, int]]] = {}
     for d, ti, k in counts:
         used.setdefault(d, set()).add((ti, k))
     order = sorted(range(len(agents)), key=lambda a: (len(agents[a].skills), -agents[a].min_hours, agents[a].id))
     chosen: list[set[tuple[int, int, int]]] = [set() for _ in agents]
-    for a in order:
-        if time.perf_counter() - started > deadline_s:
-            break
-        agent = agents[a]
-        mine = {k for k, s in enumerate(req.skills) if s in agent.skills}
-        options = {
-            d: sorted((ti, k) for ti, k in pairs if k in mine and eligible(agent, req, d, types[ti]))
-            for d, pairs in used.items()
-        }
-        m = cp_model.CpModel()
-        lits = add_agent_rules(m, agent, req, rules, types, options=options)
-        gain = []
-        for key, v in lits.y.items():
-            t = types[key[1]]
-            on_phone = t.length - t.break_minutes
-            value = rules.under_weight * on_phone if left.get(key, 0) > 0 else -rules.over_weight * on_phone
-            if (
-                agent.preferred_start is not None
-                and not agent.preferred_start[0] <= t.start <= agent.preferred_start[1]
-            ):
-                value -= PREFERENCE_COST // COVERAGE_COST
-            gain.append(value * v)
-        over_contract = []
-        for mins in lits.minutes:
-            ot = m.new_int_var(0, 7 * 1440, "")
-            m.add(ot >= mins - round(agent.contract * 60))
-            over_contract.append(ot)
-        m.maximize(COVERAGE_COST * sum(gain) - sum(over_contract))
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = seed
-        solver.parameters.max_time_in_seconds = 1.0
-        if solver.solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            continue
-        for key, v in lits.y.items():
-            if solver.boolean_value(v):
-                chosen[a].add(key)
-                left[key] = left.get(key, 0) - 1
-    return chosen
+    rng = np.random.default_rng(seed)
+    best: list[set[tuple[int, int, int]]] = []
+    best_cost = -1
+    stale = 0  # local optima in a row that did not beat the best
+    for n in range(passes):
+        changed = 0
+        for a in order if n == 0 else [int(i) for i in rng.permutation(len(agents))]:
+            if n and time.perf_counter() - started > deadline_s:
+                return best  # the first pass always completes: every agent needs a week that keeps its rules
+            for key in chosen[a]:
+                taken[key] -= 1
+            week = _best_week(agents[a], req, rules, types, used, counts, taken, seed)
+            if week is None:
+                week = chosen[a]
+            changed += week != chosen[a]
+            chosen[a] = week
+            for key in week:
+                taken[key] = taken.get(key, 0) + 1
+        cost = assignment_cost(req, agents, rules, types, counts, chosen)
+        if best_cost < 0 or cost < best_cost:
+            best, best_cost, stale = [set(x) for x in chosen], cost, 0
+        if progress is not None:
+            progress(n + 1, changed, best_cost)
+        if n and not changed:
+            stale += 1
+            if stale > 3:
+                break
+            # a local optimum: no single agent can do better alone; shake a tenth of the agents loose
+            for a in rng.choice(len(agents), size=max(1, len(agents) // 10), replace=False):
+                kicked = _best_week(agents[int(a)], req, rules, types, used, counts, {}, seed + n)
+                if kicked is not None:
+                    for key in chosen[int(a)]:
+                        taken[key] -= 1
+                    chosen[int(a)] = kicked
+                    for key in kicked:
+                        taken[key] = taken.get(key, 0) + 1
+    return best
+
+
+def _best_week(
+    agent: Agent,
+    req: Requirements,
+    rules: Rules,
+    types: tuple[ShiftType, ...],
+    used: Mapping[int, set[tuple[int, int]]],
+    counts: Mapping[tuple[int, int, int], int],
+    taken: Mapping[tuple[int, int, int], int],
+    seed: int,
+    *,
+    restricted: bool = True,
+) -> set[tuple[int, int, int]] | None:
+    """The week of shifts (keys) that lowers the coverage cost most, given what the other agents have taken."""
+    from ortools.sat.python import cp_model
+
+    mine = {k for k, s in enumerate(req.skills) if s in agent.skills}
+    options = {
+        d: sorted((ti, k) for ti, k in pairs if k in mine and eligible(agent, req, d, types[ti]))
+        for d, pairs in used.items()
+    }
+    m = cp_model.CpModel()
+    lits = add_agent_rules(m, agent, req, rules, types, options=options if restricted else None)
+    gain = []
+    for key, v in lits.y.items():
+        t = types[key[1]]
+        on_phone = t.length - t.break_minutes
+        open_ = counts.get(key, 0) - taken.get(key, 0) > 0
+        value = rules.under_weight * on_phone if open_ else -rules.over_weight * on_phone
+        if agent.preferred_start is not None and not agent.preferred_start[0] <= t.start <= agent.preferred_start[1]:
+            value -= PREFERENCE_COST // COVERAGE_COST
+        gain.append(value * v)
+    over_contract = []
+    for mins in lits.minutes:
+        ot = m.new_int_var(0, 7 * 1440, "")
+        m.add(ot >= mins - round(agent.contract * 60))
+        over_contract.append(ot)
+    m.maximize(COVERAGE_COST * sum(gain) - sum(over_contract))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = 1.0
+    if solver.solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if restricted:  # the counted shifts cannot meet this agent's hours: offer every shift it may work
+            return _best_week(agent, req, rules, types, used, counts, taken, seed, restricted=False)
+        return None
+    return {key for key, v in lits.y.items() if solver.boolean_value(v)}
+
+
+def assignment_cost(
+    req: Requirements,
+    agents: list[Agent],
+    rules: Rules,
+    types: tuple[ShiftType, ...],
+    counts: Mapping[tuple[int, int, int], int],
+    chosen: list[set[tuple[int, int, int]]],
+) -> int:
+    """The stage-2 objective of an assignment (per agent, its (day, type, skill) keys)."""
+    got: dict[tuple[int, int, int], int] = {}
+    for keys in chosen:
+        for key in keys:
+            got[key] = got.get(key, 0) + 1
+    cost = 0
+    for key in set(got) | set(counts):
+        t = types[key[1]]
+        on_phone = t.length - t.break_minutes
+        gap = got.get(key, 0) - counts.get(key, 0)
+        cost += COVERAGE_COST * on_phone * (rules.under_weight * max(0, -gap) + rules.over_weight * max(0, gap))
+    weekend = late = 0
+    for agent, keys in zip(agents, chosen, strict=True):
+        for w in range(req.weeks):
+            mins = sum(types[ti].length for d, ti, _k in keys if 7 * w <= d < 7 * w + 7)
+            cost += max(0, mins - round(agent.contract * 60))
+        if agent.preferred_start is not None:
+            lo, hi = agent.preferred_start
+            cost += PREFERENCE_COST * sum(1 for _d, ti, _k in keys if not lo <= types[ti].start <= hi)
+        weekend = max(weekend, sum(1 for d, _ti, _k in keys if req.day(d).weekday() >= 5))
+        late = max(late, sum(1 for _d, ti, _k in keys if types[ti].end > rules.late_end))
+    return cost + FAIRNESS_COST * (weekend + late)
