@@ -3,12 +3,11 @@
 The requirement curve: 30-minute intervals, Monday to Sunday, a voice queue (07:00-22:00, AHT 360 s, 80/20)
 and a chat queue (07:00-23:00, AHT 600 s, two chats at once), calls shaped by a morning and an afternoon peak
 and a weekday factor, sized with ``supportops.queueing.required_agents`` (Erlang C). The agents: 80 voice
-only, 60 chat only, 60 both; 170 full time (40 h, 38-44 h), 30 part time (24 h, 20-28 h). Rules: 6 h or 8 h
+only, 60 chat only, 60 both; 171 full time (40 h, 38-44 h), 29 part time (24 h, 20-28 h). Rules: 6 h or 8 h
 shifts starting every 30 minutes 06:00-15:00, two days off in a row, at most 6 days running, 11 h rest, a
-15-minute break, a 30-minute lunch and a second 15-minute break at set windows in the 8 h shifts (the first
-two in the 6 h ones).
+30-minute break 1.5-2.5 h into the shift and a 60-minute lunch 3.5-5 h into it (both in 6 h and 8 h shifts).
 
-Printed: the schedule's under- and over-staffing (agent-hours, per 15-minute slot), the lower bound from the
+Printed: the schedule's under- and over-staffing (agent-hours, per 30-minute slot), the lower bound from the
 linear relaxation of the shift-count model, the gap above it, the time; then pyworkforce's
 ``MinAbsDifference`` (shift counts only: the same start times and lengths, no breaks, no days off, no agents)
 on the same curve, one model per skill, its gap and time. Ends with
@@ -66,7 +65,7 @@ def agents() -> list[Agent]:
     out = []
     for i in range(200):
         skills = ("voice",) if i < 80 else ("chat",) if i < 140 else ("voice", "chat")
-        part = i % 7 == 3 and len(out) < 200
+        part = i % 7 == 3  # every seventh agent works part time
         lo, hi, contract = (20.0, 28.0, 24.0) if part else (38.0, 44.0, 40.0)
         out.append(Agent(id=f"a{i:03d}", skills=skills, min_hours=lo, max_hours=hi, contract_hours=contract))
     return out

@@ -353,14 +353,11 @@ def _stage_one(
     say(0.4, "stage 1: improving counts and breaks together")
     wide = {key: (max(0, lo - 1), hi + 1) for key, (lo, hi) in window.items()}
     final = build_aggregate(req, staff, rules, types, bounds=wide, under_weight=uw, over_weight=ow)
-    for key, v in final.counts.items():
-        final.model.add_hint(v, sb.value(fixed.counts[key]) if key in fixed.counts else 0)
-    for bkey, bv in final.breaks.items():
-        final.model.add_hint(bv, sb.value(fixed.breaks[bkey]) if bkey in fixed.breaks else 0)
-    for k, row in enumerate(final.under):
-        for h, v in enumerate(row):
-            final.model.add_hint(v, sb.value(fixed.under[k][h]))
-            final.model.add_hint(final.over[k][h], sb.value(fixed.over[k][h]))
+    # both models are built by the same code over the same shift keys: variable i means the same in each
+    if len(final.model.proto.variables) == len(fixed.model.proto.variables):
+        for i in range(len(final.model.proto.variables)):
+            var = fixed.model.get_int_var_from_proto_index(i)
+            final.model.add_hint(final.model.get_int_var_from_proto_index(i), sb.value(var))
     sp = _solver(max(1.0, left()), workers, seed)
     st2 = sp.solve(final.model, _Watch(say, "stage 1 (weighted gap, h)", left(), hours, 0.4, 0.6))
     if st2 in (cp_model.OPTIMAL, cp_model.FEASIBLE) and sp.objective_value <= sb.objective_value:
