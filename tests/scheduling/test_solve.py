@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from tiny import MONDAY, agent, days_worked, flat, rules, solve
@@ -46,7 +48,9 @@ def test_minimum_rest_between_shifts() -> None:
     req[0, 24 + 6 : 24 + 14] = 1  # Tuesday early: 8 h after Monday's late shift ends
     need = Requirements(start=MONDAY, interval=60, skills=("s",), required=req)
     tight = solve(need, [agent()], rules(min_rest=660))
-    assert len(tight.shifts) == 1
+    ordered = sorted(tight.shifts, key=lambda sh: sh.start)
+    assert all((b.start - a.end).total_seconds() >= 11 * 3600 for a, b in itertools.pairwise(ordered))
+    assert tight.gap_hours > 0  # both shifts as required would leave only 8 h of rest
     loose = solve(need, [agent()], rules(min_rest=0))
     assert len(loose.shifts) == 2 and loose.gap_hours == 0
 

@@ -22,6 +22,7 @@ from supportops.errors import ComputationError
 from supportops.scheduling.aggregate import Aggregate, build_aggregate, lp_bound, lp_solve, slot_requirements
 from supportops.scheduling.assign import assignment_cost, build_assignment, greedy_tours
 from supportops.scheduling.diagnose import Conflict, diagnose, explain
+from supportops.scheduling.improve import Placed, improve
 from supportops.scheduling.rules import Agent, Requirements, Rules
 from supportops.scheduling.shifts import ShiftType, shift_types
 
@@ -199,7 +200,7 @@ def build_schedule(
         types,
         counts,
         seed=seed,
-        deadline_s=0.85 * budget2,
+        deadline_s=0.35 * budget2,
         passes=1000,
         progress=lambda n, changed, cost: say(
             min(0.74, 0.45 + 0.02 * n), f"stage 2: best-response pass {n}, {changed} agents moved, cost {cost:,}"
@@ -214,16 +215,36 @@ def build_schedule(
         for a, y in enumerate(asg.y):
             for key, v in y.items():
                 asg.model.add_hint(v, key in chosen[a])
-        budget3 = max(1.0, time_limit - elapsed() - 0.5)
+        budget3 = max(1.0, min(0.15 * budget2, time_limit - elapsed() - 0.5))
         s2 = _solver(budget3, workers, seed)
-        status2 = s2.solve(asg.model, _Watch(say, "stage 2 (cost)", budget3, 1.0, 0.75, 0.95))
+        status2 = s2.solve(asg.model, _Watch(say, "stage 2 (cost)", budget3, 1.0, 0.75, 0.85))
         if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             found = [{key for key, v in y.items() if s2.boolean_value(v)} for y in asg.y]
             cost = assignment_cost(req, staff, rules, types, counts, found)
             if cost <= best_cost:
                 chosen, best_cost, proven2 = found, cost, status2 == cp_model.OPTIMAL
 
-    shifts, stats = _extract(req, staff, rules, types, agg, s1, chosen)
+    weeks = _deal(req, types, agg, s1, chosen)
+    left = time_limit - elapsed() - 0.5
+    if left > 1.0:
+        say(0.85, "stage 3: each agent's week against the requirement itself")
+        need_slots = slot_requirements(req, slot)
+        before = [list(w) for w in weeks]
+        weeks = improve(
+            req,
+            staff,
+            rules,
+            types,
+            need_slots,
+            weeks,
+            deadline_s=left,
+            seed=seed,
+            progress=lambda n, moved, gap: say(
+                min(0.99, 0.85 + 0.02 * n), f"stage 3: pass {n}, {moved} agents moved, weighted gap {gap:,.1f} h"
+            ),
+        )
+        proven2 = proven2 and weeks == before
+    shifts, stats = _extract(req, staff, rules, types, weeks)
     cov = coverage_of(shifts, req, slot)
     need = slot_requirements(req, slot)
     diff = cov - need
@@ -376,46 +397,64 @@ def _service_level(req: Requirements, coverage: NDArray[np.float64], threshold: 
     return np.where((req.calls > 0) & (req.aht > 0), ev.service_level, np.nan)
 
 
+def _deal(
+    req: Requirements,
+    types: tuple[ShiftType, ...],
+    agg: Aggregate,
+    s1: cp_model.CpSolver,
+    chosen: list[set[tuple[int, int, int]]],
+) -> list[list[Placed]]:
+    """Per agent its shifts with break offsets: the stage-1 break positions dealt out within each group."""
+    groups: dict[tuple[int, int, int], list[int]] = {}
+    for a, keys in enumerate(chosen):
+        for key in sorted(keys):
+            groups.setdefault(key, []).append(a)
+    weeks: list[list[Placed]] = [[] for _ in chosen]
+    for (d, ti, k), who in sorted(groups.items()):
+        t = types[ti]
+        dealt_per_break: list[list[int]] = []
+        for j, offsets in enumerate(t.break_offsets):
+            dealt = [
+                p
+                for p in offsets
+                if (d, ti, k, j, p) in agg.breaks
+                for _ in range(int(s1.value(agg.breaks[(d, ti, k, j, p)])))
+            ]
+            dealt += [offsets[len(offsets) // 2]] * max(0, len(who) - len(dealt))
+            dealt_per_break.append(dealt)
+        for n, a in enumerate(who):
+            weeks[a].append((d, ti, k, tuple(dealt[n] for dealt in dealt_per_break)))
+    return weeks
+
+
 def _extract(
     req: Requirements,
     agents: list[Agent],
     rules: Rules,
     types: tuple[ShiftType, ...],
-    agg: Aggregate,
-    s1: cp_model.CpSolver,
-    chosen: list[set[tuple[int, int, int]]],
+    weeks: list[list[Placed]],
 ) -> tuple[tuple[Shift, ...], dict[str, float]]:
-    """Shifts per agent from stage 2, with the stage-1 break positions dealt out within each group."""
-    groups: dict[tuple[int, int, int], list[int]] = {}
-    for a, keys in enumerate(chosen):
-        for key in keys:
-            groups.setdefault(key, []).append(a)
+    """Shifts with their breaks as local times, and the overtime, preference and fairness figures."""
     longest = max((b.length for b in rules.breaks), default=0)
     shifts: list[Shift] = []
     minutes = np.zeros((len(agents), req.weeks))
     weekend = np.zeros(len(agents), dtype=int)
     late = np.zeros(len(agents), dtype=int)
     unmet = 0
-    for (d, ti, k), who in sorted(groups.items()):
-        t = types[ti]
-        day = req.day(d)
-        begin = datetime.combine(day, datetime.min.time()) + timedelta(minutes=t.start)
-        offsets_per_break: list[list[int]] = []
-        for j, offsets in enumerate(t.break_offsets):
-            dealt = [p for p in offsets for _ in range(int(s1.value(agg.breaks[(d, ti, k, j, p)])))]
-            middle = offsets[len(offsets) // 2]
-            dealt += [middle] * max(0, len(who) - len(dealt))
-            offsets_per_break.append(dealt)
-        for n, a in enumerate(who):
+    for a, week in enumerate(weeks):
+        agent = agents[a]
+        for d, ti, k, offsets in week:
+            t = types[ti]
+            day = req.day(d)
+            begin = datetime.combine(day, datetime.min.time()) + timedelta(minutes=t.start)
             brs = tuple(
                 Activity(
-                    kind="lunch" if t.break_lengths[j] == longest and longest >= 30 else "break",
-                    start=begin + timedelta(minutes=offsets_per_break[j][n]),
-                    end=begin + timedelta(minutes=offsets_per_break[j][n] + t.break_lengths[j]),
+                    kind="lunch" if length == longest and longest >= 30 else "break",
+                    start=begin + timedelta(minutes=p),
+                    end=begin + timedelta(minutes=p + length),
                 )
-                for j in range(len(t.break_offsets))
+                for length, p in zip(t.break_lengths, offsets, strict=True)
             )
-            agent = agents[a]
             shifts.append(
                 Shift(
                     agent=agent.id,
@@ -429,10 +468,8 @@ def _extract(
             minutes[a, d // 7] += t.length
             weekend[a] += day.weekday() >= 5
             late[a] += t.end > rules.late_end
-            if (
-                agent.preferred_start is not None
-                and not agent.preferred_start[0] <= t.start <= agent.preferred_start[1]
-            ):
+            pref = agent.preferred_start
+            if pref is not None and not pref[0] <= t.start <= pref[1]:
                 unmet += 1
     contract = np.array([[a.contract * 60.0] for a in agents]) if agents else np.zeros((0, 1))
     overtime = float(np.clip(minutes - contract, 0, None).sum() / 60.0)
