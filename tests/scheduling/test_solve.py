@@ -154,3 +154,13 @@ def test_service_level_comes_from_the_queueing_package() -> None:
     expected = evaluate(s.coverage[0, i], offered_load(60.0, 150.0, 3600.0), 150.0, 20.0).service_level
     assert s.service_level[0, i] == pytest.approx(float(expected))
     assert np.isnan(s.service_level[0, 3])  # no calls at 03:00
+
+
+def test_late_shifts_are_shared() -> None:
+    # a late shift (ending 22:00) on four weekdays and an early one on the same days: two agents share the lates
+    req = flat((6, 14), 1.0, days=(0, 1, 2, 3))
+    req.required[:, :] += flat((14, 22), 1.0, days=(0, 1, 2, 3)).required
+    staff = [agent("p", max_hours=32.0), agent("q", max_hours=32.0)]
+    s = solve(req, staff, rules(min_rest=0, late_end=20 * 60))
+    late = [sum(1 for sh in s.shifts if sh.agent == a.id and sh.end.hour >= 22) for a in staff]
+    assert sum(late) == 4 and late == [2, 2] and s.most_late_shifts == 2
