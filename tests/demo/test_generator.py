@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from supportops.cli.main import app
 from supportops.demo import generate
 from supportops.demo.generator import QUEUES
+from supportops.demo.runner import STAGE_NAMES
 
 START = date(2026, 1, 5)  # a Monday
 
@@ -79,6 +80,7 @@ def test_demo_command_runs_every_stage(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["demo", str(folder), "--weeks", "2", "--json"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
+    assert list(doc["stage_seconds"]) == list(STAGE_NAMES)  # every stage ran, in order
     ingest = doc["ingest"]
     for name, counts in ingest.items():
         assert (
@@ -90,9 +92,12 @@ def test_demo_command_runs_every_stage(tmp_path: Path) -> None:
     assert all(r["service_level"] >= 0.8 for r in doc["staffing"])
     assert {r["queue"] for r in doc["forecast"]} == {"billing-voice", "tech-voice", "support-chat", "support-email"}
     assert all(r["next_7_days"] > 0 and r["snapshot_id"] for r in doc["forecast"])
+    assert doc["scheduling"]["agents_scheduled"] > 0 and doc["scheduling"]["status"] in ("optimal", "feasible")
+    assert doc["scheduling"]["adherence"] is not None
     assert doc["capacity"]["weeks"] == 26 and doc["capacity"]["optimised"]["total_cost"] > 0
     assert doc["quality"]["evaluations"] > 0 and 0 < doc["quality"]["quality"] <= 1
     assert doc["quality"]["calibration"]["flagged"]  # the demo's lenient evaluator is caught
+    assert doc["reasons"]["reasons"] > 0 and len(doc["reasons"]["cases"]) > 0
     queues = {r["queue"] for r in doc["metrics"]["by_queue"]}
     assert {"billing-voice", "support-chat"} <= queues
     # running the demo again replaces its own folder

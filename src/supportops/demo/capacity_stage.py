@@ -190,7 +190,7 @@ def capacity_stage(folder: Path, settings: Settings, as_json: bool) -> dict[str,
         if abs(more) > 1e-6:
             verdict += f" and closes {more:.1f} FTE-weeks more of the gap"
         table(
-            f"Stage - capacity: 26-week plan from {start}: {verdict}",
+            f"capacity: 26-week plan from {start}: {verdict}",
             ["queue", "channel", "FTE needed (mean/peak)", "productive now", "productive wk 26", "hires"],
             [
                 [

@@ -151,7 +151,7 @@ def quality_stage(folder: Path, settings: Settings, as_json: bool, *, seed: int 
     }
     if not as_json:
         table(
-            f"Stage - quality {doc['month']}: {doc['sampled']} contacts sampled "
+            f"quality {doc['month']}: {doc['sampled']} contacts sampled "
             f"({', '.join(f'{k} {v}' for k, v in by_reason.items())}); simulated evaluations stored",
             ["scope", "evaluations", "quality", "status", "critical errors"],
             [

@@ -11,10 +11,13 @@ Stages, each printed as it finishes (and gathered into one JSON document with ``
    rostered through shrinkage and absenteeism;
 5. forecast: the next two weeks of each assisted queue, the model chosen by a rolling backtest, saved as a
    snapshot so its accuracy can be judged later;
-6. capacity: a 26-week plan from the forecast demand and today's agents, with the optimised hiring plan
+6. scheduling: the agents' shifts and breaks for the last full week (CP-SAT) against the requirement,
+   exported per agent, and adherence of the generated agent states to them;
+7. capacity: a 26-week plan from the forecast demand and today's agents, with the optimised hiring plan
    priced against hiring to the peak;
-7. quality: the month's sampling plan, simulated evaluations scored and stored, a calibration session;
-8. metrics: the KPIs per queue and the balanced scorecard of the last week with its diagnostics.
+8. quality: the month's sampling plan, simulated evaluations scored and stored, a calibration session;
+9. reasons: contact reasons ranked by volume and cost (Pareto), repeat drivers and the top business cases;
+10. metrics: the KPIs per queue and the balanced scorecard of the last week with its diagnostics.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from supportops.config import Settings, load_settings
 from supportops.demo.generator import QUEUES, DemoData, generate
 from supportops.errors import WorkspaceError
 
-__all__ = ["DEMO_CONFIG", "build_demo_workspace", "run_demo"]
+__all__ = ["DEMO_CONFIG", "STAGE_NAMES", "build_demo_workspace", "run_demo"]
 
 DEMO_CONFIG = """
 # ---- demo program: queues, sites and the mappings the demo's CSV exports use ----
@@ -161,7 +164,7 @@ def _ingest_stage(folder: Path, settings: Settings, as_json: bool) -> dict[str, 
     results["contacts.csv (imported again)"] = again.to_json()
     if not as_json:
         table(
-            "Stage 3 - ingest: every row accounted for",
+            "ingest: every row accounted for",
             ["file", "read", "accepted", "duplicates", "quarantined", "reasons"],
             [
                 [
@@ -224,7 +227,7 @@ def _staffing_stage(folder: Path, settings: Settings, weeks: int, as_json: bool)
         )
     if not as_json:
         table(
-            f"Stage 4 - staffing: busiest voice half-hours of an average week ({sl.target:.0%}/{sl.threshold_s:g}s, "
+            f"staffing: busiest voice half-hours of an average week ({sl.target:.0%}/{sl.threshold_s:g}s, "
             f"shrinkage {settings.staffing.shrinkage:.0%}, absenteeism {settings.staffing.absenteeism:.0%})",
             ["queue", "interval", "calls", "AHT s", "agents", "SL", "scheduled", "rostered"],
             [
@@ -279,7 +282,7 @@ def _forecast_stage(folder: Path, settings: Settings, as_json: bool) -> list[dic
         )
     if not as_json:
         table(
-            "Stage 5 - forecast: next two weeks per queue (model chosen by a one-week rolling backtest)",
+            "forecast: next two weeks per queue (model chosen by a one-week rolling backtest)",
             ["queue", "model", "WAPE", "weekday_mean_4 WAPE", "from", "next 7 days", "busiest half-hour"],
             [
                 [
@@ -327,7 +330,7 @@ def _metrics_stage(folder: Path, settings: Settings, as_json: bool) -> dict[str,
         units = {m.slug: m.unit for m in result.metrics}
         queues = [str(r.get("queue")) for r in result.rows]
         table(
-            f"Stage 6 - metrics by queue (service level: {result.service_level_variant})",
+            f"metrics by queue (service level: {result.service_level_variant})",
             ["metric", *queues],
             [[s, *(_fmt(units.get(s, ""), r.get(s)) for r in result.rows)] for s in slugs],
         )
@@ -357,24 +360,70 @@ def _fmt(unit: str, value: Any) -> str:
     return f"{value:,.1f}"
 
 
+STAGE_NAMES = (
+    "workspace",
+    "generate",
+    "ingest",
+    "staffing",
+    "forecast",
+    "scheduling",
+    "capacity",
+    "quality",
+    "reasons",
+    "metrics",
+)
+"""The demo's stages in order; the JSON document has a key per stage (the workspace and generate stages
+fill ``workspace``, ``seed``, ``weeks``, ``start`` and ``generated``) and ``stage_seconds``."""
+
+
+class _Stages:
+    """Prints each stage's heading and records how long it took."""
+
+    def __init__(self, as_json: bool) -> None:
+        self.as_json = as_json
+        self.seconds: dict[str, float] = {}
+        self._started = time.perf_counter()
+        self._name: str | None = None
+
+    def begin(self, name: str) -> None:
+        self._finish()
+        self._name = name
+        if not self.as_json:
+            out.rule(f"[bold]Stage {STAGE_NAMES.index(name) + 1} of {len(STAGE_NAMES)}: {name}", align="left")
+
+    def _finish(self) -> None:
+        now = time.perf_counter()
+        if self._name is not None:
+            self.seconds[self._name] = round(now - self._started, 1)
+        self._started = now
+        self._name = None
+
+    def done(self) -> dict[str, float]:
+        self._finish()
+        return self.seconds
+
+
 def build_demo_workspace(
-    folder: Path, *, weeks: int = 10, seed: int = 7, as_json: bool = False
+    folder: Path, *, weeks: int = 10, seed: int = 7, as_json: bool = False, stages: _Stages | None = None
 ) -> tuple[Settings, dict[str, Any]]:
     """Stages 1-3: the demo workspace in ``folder`` with ``weeks`` of generated contacts imported; returns its
     settings and the JSON document so far. Later stages (and tests of them) start from here."""
+    stages = stages or _Stages(as_json)
+    stages.begin("workspace")
     settings = _prepare(folder)
     if not as_json:
-        out.print(f"[bold]Stage 1 - workspace[/] {folder} (program acme, {len(settings.queues)} queues)")
+        out.print(f"{folder} (program acme, {len(settings.queues)} queues)")
+    stages.begin("generate")
     today = date.today()
     start = today - timedelta(days=today.weekday() + 7 * weeks)
     with progress_bar("generating the program") as update:
-        update(None, f"generating {weeks} weeks of contacts")
+        update(None, f"simulating {weeks} weeks of contacts")
         data: DemoData = generate(np.random.default_rng(seed), start=start, weeks=weeks)
     (folder / "data").mkdir(exist_ok=True)
     counts = {name: _write_csv(folder / "data" / name, getattr(data, table_name)) for table_name, name in FILES}
     if not as_json:
         table(
-            f"Stage 2 - generated {weeks} weeks from {start} (seed {seed}): {', '.join(q.id for q in QUEUES)}",
+            f"generated {weeks} weeks from {start} (seed {seed}): {', '.join(q.id for q in QUEUES)}",
             ["file", "rows"],
             [[n, c] for n, c in counts.items()],
         )
@@ -385,6 +434,7 @@ def build_demo_workspace(
         "start": start.isoformat(),
         "generated": counts,
     }
+    stages.begin("ingest")
     doc["ingest"] = _ingest_stage(folder, settings, as_json)
     return settings, doc
 
@@ -392,17 +442,29 @@ def build_demo_workspace(
 def run_demo(folder: Path, *, weeks: int = 10, seed: int = 7, as_json: bool = False) -> dict[str, Any]:
     """Build the demo workspace in ``folder`` and run every stage; returns (and with ``as_json`` prints)
     the JSON document of all stages."""
-    started = time.perf_counter()
-    settings, doc = build_demo_workspace(folder, weeks=weeks, seed=seed, as_json=as_json)
-    doc["staffing"] = _staffing_stage(folder, settings, weeks, as_json)
-    doc["forecast"] = _forecast_stage(folder, settings, as_json)
     from supportops.demo.capacity_stage import capacity_stage
     from supportops.demo.quality_stage import quality_stage
+    from supportops.demo.reasons_stage import reasons_stage
+    from supportops.demo.scheduling_stage import scheduling_stage
 
+    started = time.perf_counter()
+    stages = _Stages(as_json)
+    settings, doc = build_demo_workspace(folder, weeks=weeks, seed=seed, as_json=as_json, stages=stages)
+    stages.begin("staffing")
+    doc["staffing"] = _staffing_stage(folder, settings, weeks, as_json)
+    stages.begin("forecast")
+    doc["forecast"] = _forecast_stage(folder, settings, as_json)
+    stages.begin("scheduling")
+    doc["scheduling"] = scheduling_stage(folder, settings, as_json)
+    stages.begin("capacity")
     doc["capacity"] = capacity_stage(folder, settings, as_json)
-
+    stages.begin("quality")
     doc["quality"] = quality_stage(folder, settings, as_json, seed=seed)
+    stages.begin("reasons")
+    doc["reasons"] = reasons_stage(folder, settings, as_json)
+    stages.begin("metrics")
     doc["metrics"] = _metrics_stage(folder, settings, as_json)
+    doc["stage_seconds"] = stages.done()
     doc["seconds"] = round(time.perf_counter() - started, 1)
     if as_json:
         print_json(doc)

@@ -68,7 +68,7 @@ def scheduling_stage(folder: Path, settings: Settings, as_json: bool, *, time_li
     }
     if not as_json:
         table(
-            f"Stage - scheduling: week of {start} ({result.status}, {len(result.shifts)} shifts for "
+            f"scheduling: week of {start} ({result.status}, {len(result.shifts)} shifts for "
             f"{result.agents_scheduled} agents in {result.solve_s:.1f} s); adherence of the generated agent states",
             ["under-staffed h", "over-staffed h", "LP bound h", "adherence", "conformance"],
             [
