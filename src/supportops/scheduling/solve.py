@@ -200,7 +200,7 @@ def build_schedule(
         types,
         counts,
         seed=seed,
-        deadline_s=0.3 * budget2,
+        deadline_s=0.5 * budget2,
         passes=1000,
         progress=lambda n, changed, cost: say(
             min(0.74, 0.45 + 0.02 * n), f"stage 2: best-response pass {n}, {changed} agents moved, cost {cost:,}"
@@ -215,7 +215,7 @@ def build_schedule(
         for a, y in enumerate(asg.y):
             for key, v in y.items():
                 asg.model.add_hint(v, key in chosen[a])
-        budget3 = max(1.0, min(0.1 * budget2, time_limit - elapsed() - 0.5))
+        budget3 = max(1.0, min(0.05 * budget2, time_limit - elapsed() - 0.5))
         s2 = _solver(budget3, workers, seed)
         status2 = s2.solve(asg.model, _Watch(say, "stage 2 (cost)", budget3, 1.0, 0.75, 0.85))
         if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -379,7 +379,7 @@ def _stage_one(
         for i in range(len(final.model.proto.variables)):
             var = fixed.model.get_int_var_from_proto_index(i)
             final.model.add_hint(final.model.get_int_var_from_proto_index(i), sb.value(var))
-    sp = _solver(max(1.0, left()), workers, seed)
+    sp = _solver(max(1.0, min(left(), 0.2 * budget)), workers, seed)
     st2 = sp.solve(final.model, _Watch(say, "stage 1 (weighted gap, h)", left(), hours, 0.4, 0.6))
     if st2 in (cp_model.OPTIMAL, cp_model.FEASIBLE) and sp.objective_value <= sb.objective_value:
         return final, sp, st2
