@@ -18,20 +18,19 @@ __all__ = ["scheduling_stage"]
 def scheduling_stage(folder: Path, settings: Settings, as_json: bool, *, time_limit: float = 20.0) -> dict[str, Any]:
     """Schedule one week (the last complete week in the warehouse) of the demo workspace in ``folder``, store
     it, export it (CSV, XLSX, iCalendar) and report the gap, the LP bound and adherence against agent_states."""
-    from supportops.cli.schedule import (
-        _zone,
+    from supportops.cli.schedule import rules_from_settings, write_exports
+    from supportops.scheduling import build_schedule
+    from supportops.warehouse.connection import connect
+    from supportops.warehouse.schedules import (
         agents_from_warehouse,
         measure_adherence,
         requirements_from_warehouse,
-        rules_from_settings,
         save_schedule,
-        write_exports,
+        schedule_zone,
     )
-    from supportops.scheduling import build_schedule
-    from supportops.warehouse.connection import connect
 
     rules = rules_from_settings(settings)
-    zone = _zone(settings)
+    zone = schedule_zone(settings)
     con = connect(folder)
     try:
         row = con.execute("SELECT max(timezone(?, arrived_at)) FROM contacts", [zone]).fetchone()
