@@ -413,10 +413,10 @@ def feasibility_cmd(
     import numpy as np
 
     from supportops.capacity import budget_for_target, fte_for_money, service_level_at_budget
-    from supportops.cli.staff import _parse_sl
+    from supportops.cli.staff import parse_sl
     from supportops.queueing import Targets
 
-    target, threshold = _parse_sl(sl)
+    target, threshold = parse_sl(sl)
     c = _numbers(calls, "--calls")
     h = _numbers(aht, "--aht")
     if len(h) not in (1, len(c)):

@@ -63,7 +63,8 @@ class _Plan:
     fractional: bool
 
 
-def _parse_sl(text: str) -> tuple[float, float]:
+def parse_sl(text: str) -> tuple[float, float]:
+    """``--sl 80/20`` as (target fraction 0-1, threshold seconds); every command with ``--sl`` reads it so."""
     parts = text.replace(" ", "").split("/")
     try:
         if len(parts) != 2:
@@ -345,7 +346,7 @@ def staff(
     One interval: --calls and --aht. Many: --from FILE (voice rows use Erlang C, or Erlang A with --patience;
     chat rows the concurrency model; email rows the response-deadline backlog model per queue and day).
     """
-    target, threshold = _parse_sl(sl)
+    target, threshold = parse_sl(sl)
     _fraction("--shrinkage", shrinkage)
     _fraction("--absenteeism", absenteeism)
     _fraction("--max-abandon", max_abandon)
