@@ -25,6 +25,7 @@ from supportops.scheduling.diagnose import Conflict, diagnose, explain
 from supportops.scheduling.improve import Placed, improve
 from supportops.scheduling.rules import Agent, Requirements, Rules
 from supportops.scheduling.shifts import ShiftType, shift_types
+from supportops.scheduling.tour_solve import solve_tours
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
@@ -141,7 +142,6 @@ def build_schedule(
     ``workers`` and ``seed`` go to CP-SAT; ``threshold`` (seconds) is the service-level answer time used to
     evaluate the coverage; ``progress(fraction, text)`` is told what the solver is doing.
     """
-    from ortools.sat.python import cp_model
 
     started = time.perf_counter()
     say: Progress = progress or (lambda _f, _t: None)
@@ -187,44 +187,24 @@ def build_schedule(
     relax = build_aggregate(req, staff, rules, types, under_weight=1, over_weight=1)
     bound_h = lp_bound(relax.model) / relax.scale * slot / 60.0
 
-    budget1 = max(3.0, 0.25 * (time_limit - elapsed()))
-    agg, s1, _ = _stage_one(req, staff, rules, types, budget1, workers, seed, say)
-    counts = {key: int(s1.value(v)) for key, v in agg.counts.items() if s1.value(v) > 0}
-
-    budget2 = max(1.0, time_limit - elapsed() - 0.5)
-    say(0.45, f"stage 2: giving {sum(counts.values())} shifts to {len(staff)} agents (best responses)")
-    chosen = greedy_tours(
-        req,
-        staff,
-        rules,
-        types,
-        counts,
-        seed=seed,
-        deadline_s=0.5 * budget2,
-        passes=1000,
-        progress=lambda n, changed, cost: say(
-            min(0.74, 0.45 + 0.02 * n), f"stage 2: best-response pass {n}, {changed} agents moved, cost {cost:,}"
-        ),
-    )
-    best_cost = assignment_cost(req, staff, rules, types, counts, chosen)
-    say(0.74, f"stage 2 (cost): best responses {best_cost:,}")
+    weeks: list[list[Placed]] | None = None
     proven2 = False
-    if time_limit - elapsed() > 3.0:
-        say(0.75, "stage 2: CP-SAT on the whole assignment, from the best responses")
-        asg = build_assignment(req, staff, rules, types, counts)
-        for a, y in enumerate(asg.y):
-            for key, v in y.items():
-                asg.model.add_hint(v, key in chosen[a])
-        budget3 = max(1.0, min(0.05 * budget2, time_limit - elapsed() - 0.5))
-        s2 = _solver(budget3, workers, seed)
-        status2 = s2.solve(asg.model, _Watch(say, "stage 2 (cost)", budget3, 1.0, 0.75, 0.85))
-        if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            found = [{key for key, v in y.items() if s2.boolean_value(v)} for y in asg.y]
-            cost = assignment_cost(req, staff, rules, types, counts, found)
-            if cost <= best_cost:
-                chosen, best_cost, proven2 = found, cost, status2 == cp_model.OPTIMAL
-
-    weeks = _deal(req, types, agg, s1, chosen)
+    try:
+        say(0.1, "tour model: whole weeks per group of interchangeable agents")
+        weeks, proven2 = solve_tours(
+            req,
+            staff,
+            rules,
+            types,
+            budget=max(3.0, 0.35 * (time_limit - elapsed())),
+            workers=workers,
+            seed=seed,
+            progress=lambda text: say(0.3, text),
+        )
+    except ComputationError as exc:
+        say(0.1, f"tour model unavailable ({exc}); shift counts, then assignment")
+    if weeks is None:
+        weeks, proven2 = _counts_then_assignment(req, staff, rules, types, time_limit, elapsed, workers, seed, say)
     left = time_limit - elapsed() - 0.5
     if left > 1.0:
         say(0.85, "stage 3: each agent's week against the requirement itself")
@@ -278,6 +258,62 @@ def build_schedule(
         agents_scheduled=len({s.agent for s in shifts}),
         solve_s=round(elapsed(), 3),
     )
+
+
+def _counts_then_assignment(
+    req: Requirements,
+    staff: list[Agent],
+    rules: Rules,
+    types: tuple[ShiftType, ...],
+    time_limit: float,
+    elapsed: Callable[[], float],
+    workers: int,
+    seed: int,
+    say: Progress,
+) -> tuple[list[list[Placed]], bool]:
+    """Stages 1 and 2 of the fallback: shift counts, then their assignment to agents (best responses, then
+    CP-SAT on the whole assignment). Returns the weeks and whether the assignment was proven optimal."""
+    from ortools.sat.python import cp_model
+
+    budget1 = max(3.0, 0.25 * (time_limit - elapsed()))
+    agg, s1, _ = _stage_one(req, staff, rules, types, budget1, workers, seed, say)
+    counts = {key: int(s1.value(v)) for key, v in agg.counts.items() if s1.value(v) > 0}
+
+    budget2 = max(1.0, time_limit - elapsed() - 0.5)
+    say(0.45, f"stage 2: giving {sum(counts.values())} shifts to {len(staff)} agents (best responses)")
+    chosen = greedy_tours(
+        req,
+        staff,
+        rules,
+        types,
+        counts,
+        seed=seed,
+        deadline_s=0.5 * budget2,
+        passes=1000,
+        progress=lambda n, changed, cost: say(
+            min(0.74, 0.45 + 0.02 * n), f"stage 2: best-response pass {n}, {changed} agents moved, cost {cost:,}"
+        ),
+    )
+    best_cost = assignment_cost(req, staff, rules, types, counts, chosen)
+    say(0.74, f"stage 2 (cost): best responses {best_cost:,}")
+    proven2 = False
+    if time_limit - elapsed() > 3.0:
+        say(0.75, "stage 2: CP-SAT on the whole assignment, from the best responses")
+        asg = build_assignment(req, staff, rules, types, counts)
+        for a, y in enumerate(asg.y):
+            for key, v in y.items():
+                asg.model.add_hint(v, key in chosen[a])
+        budget3 = max(1.0, min(0.05 * budget2, time_limit - elapsed() - 0.5))
+        s2 = _solver(budget3, workers, seed)
+        status2 = s2.solve(asg.model, _Watch(say, "stage 2 (cost)", budget3, 1.0, 0.75, 0.85))
+        if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            found = [{key for key, v in y.items() if s2.boolean_value(v)} for y in asg.y]
+            cost = assignment_cost(req, staff, rules, types, counts, found)
+            if cost <= best_cost:
+                chosen, best_cost, proven2 = found, cost, status2 == cp_model.OPTIMAL
+
+    weeks = _deal(req, types, agg, s1, chosen)
+    return weeks, proven2
 
 
 class _Watch:
