@@ -22,7 +22,7 @@ from supportops.errors import ComputationError
 from supportops.scheduling.aggregate import Aggregate, build_aggregate, lp_bound, lp_solve, slot_requirements
 from supportops.scheduling.assign import assignment_cost, build_assignment, greedy_tours
 from supportops.scheduling.diagnose import Conflict, diagnose, explain
-from supportops.scheduling.improve import Placed, improve
+from supportops.scheduling.improve import Placed, improve, placed_coverage
 from supportops.scheduling.rules import Agent, Requirements, Rules
 from supportops.scheduling.shifts import ShiftType, shift_types
 from supportops.scheduling.tour_solve import solve_tours
@@ -205,12 +205,15 @@ def build_schedule(
         say(0.1, f"tour model unavailable ({exc}); shift counts, then assignment")
     if weeks is None:
         weeks, proven2 = _counts_then_assignment(req, staff, rules, types, time_limit, elapsed, workers, seed, say)
-    left = time_limit - elapsed() - 0.5
-    if left > 1.0:
-        say(0.85, "stage 3: each agent's week against the requirement itself")
-        need_slots = slot_requirements(req, slot)
-        before = [list(w) for w in weeks]
-        weeks = improve(
+    need_slots = slot_requirements(req, slot)
+    before = [list(w) for w in weeks]
+    best_gap = _weighted_gap(weeks, types, need_slots, rules)
+    for restart in range(100):  # the polish stops at a local optimum; a new seed shakes it loose differently
+        left = time_limit - elapsed() - 0.5
+        if left <= 1.0:
+            break
+        say(0.85, f"stage 3: each agent's week against the requirement itself (round {restart + 1})")
+        found = improve(
             req,
             staff,
             rules,
@@ -218,12 +221,15 @@ def build_schedule(
             need_slots,
             weeks,
             deadline_s=left,
-            seed=seed,
+            seed=seed + restart,
             progress=lambda n, moved, gap: say(
                 min(0.99, 0.85 + 0.02 * n), f"stage 3: pass {n}, {moved} agents moved, weighted gap {gap:,.1f} h"
             ),
         )
-        proven2 = proven2 and weeks == before
+        gap = _weighted_gap(found, types, need_slots, rules)
+        if gap < best_gap - 1e-9:
+            weeks, best_gap = found, gap
+    proven2 = proven2 and weeks == before
     shifts, stats = _extract(req, staff, rules, types, weeks)
     cov = coverage_of(shifts, req, slot)
     need = slot_requirements(req, slot)
@@ -314,6 +320,20 @@ def _counts_then_assignment(
 
     weeks = _deal(req, types, agg, s1, chosen)
     return weeks, proven2
+
+
+def _weighted_gap(
+    weeks: list[list[Placed]], types: tuple[ShiftType, ...], need: NDArray[np.float64], rules: Rules
+) -> float:
+    """Weighted under- plus over-staffing of ``weeks`` (agent-hours) against the slot requirement ``need``."""
+    per_day = 1440 // rules.slot
+    cov = placed_coverage(weeks, types, need.shape[0], need.shape[1], per_day, rules.slot)[:, : need.shape[1]]
+    diff = cov - need
+    return float(
+        (rules.under_weight * np.clip(-diff, 0, None) + rules.over_weight * np.clip(diff, 0, None)).sum()
+        * rules.slot
+        / 60.0
+    )
 
 
 class _Watch:

@@ -348,19 +348,66 @@ def solve_tours(
     )
     say(f"tour model: {sum(len(a) for a in tm.arcs):,} arcs in {len(tm.groups)} groups; linear relaxation")
     _, x = lp_solve(tm.model)
-    m = tm.model
-    window: list[cp_model.IntVar] = [f for fs in tm.flows for f in fs]
-    window += [p for parts in tm.parts for p in parts.values()]
-    window += list(tm.breaks.values())
-    for v in window:
-        m.add_linear_constraint(v, math.floor(x[v.index] + 1e-6), math.ceil(x[v.index] - 1e-6))
-    add_hint(tm, types, *round_relaxation(tm, types, x))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.5, budget - (time.perf_counter() - started))
-    solver.parameters.num_workers = max(1, workers)
-    solver.parameters.random_seed = seed
     hours = rules.slot / 60.0 / (tm.scale * tm.coverage_unit)
-    say("tour model: CP-SAT within the relaxation's rounding window")
+    flow, split, _ = round_relaxation(tm, types, x)
+
+    def left() -> float:
+        return budget - (time.perf_counter() - started)
+
+    def solver_for(seconds: float) -> cp_model.CpSolver:
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.5, seconds)
+        solver.parameters.num_workers = max(1, workers)
+        solver.parameters.random_seed = seed
+        return solver
+
+    # 1. whole tours with breaks at the relaxation's shares (no break variables: fast), within the rounding window
+    away: dict[tuple[int, int, int], dict[int, float]] = {}
+    for (d, ti, k, j, p), b in tm.breaks.items():
+        n = x[tm.counts[(d, ti, k)].index]
+        if n > 1e-9:
+            share = away.setdefault((d, ti, k), {})
+            for h in range(p // rules.slot, p // rules.slot + math.ceil(types[ti].break_lengths[j] / rules.slot)):
+                share[h] = share.get(h, 0.0) + x[b.index] / n
+    rnd = build_tours(
+        req, agents, rules, types, under_weight=rules.under_weight, over_weight=rules.over_weight, away=away
+    )
+    for g, fs in enumerate(rnd.flows):
+        for i, f in enumerate(fs):
+            v = x[tm.flows[g][i].index]
+            rnd.model.add_linear_constraint(f, math.floor(v + 1e-6), math.ceil(v - 1e-6))
+            rnd.model.add_hint(f, flow.get((g, i), 0))
+        for key, part in rnd.parts[g].items():
+            v = x[tm.parts[g][key].index]
+            rnd.model.add_linear_constraint(part, math.floor(v + 1e-6), math.ceil(v - 1e-6))
+            rnd.model.add_hint(part, split.get((g, *key), 0))
+    say("tour model: whole tours within the relaxation's rounding window (breaks at its shares)")
+    sr = solver_for(0.6 * left())
+    sr.parameters.relative_gap_limit = 0.002
+    status = sr.solve(rnd.model)
+    m = tm.model
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        flow, split, _ = solution_values(rnd, sr)
+        # 2. breaks placed exactly for those tours
+        for g, fs in enumerate(tm.flows):
+            for i, f in enumerate(fs):
+                m.add(f == flow.get((g, i), 0))
+            for key, part in tm.parts[g].items():
+                m.add(part == split.get((g, *key), 0))
+        say(
+            f"tour model: tours found ({sr.status_name(status).lower()}), weighted gap "
+            f"{sr.objective_value * rules.slot / 60.0 / (rnd.scale * rnd.coverage_unit):,.1f} h with breaks at "
+            f"shares (bound {sr.best_objective_bound * rules.slot / 60.0 / (rnd.scale * rnd.coverage_unit):,.1f}); "
+            "placing the breaks"
+        )
+    else:
+        window: list[cp_model.IntVar] = [f for fs in tm.flows for f in fs]
+        window += [p for parts in tm.parts for p in parts.values()]
+        window += list(tm.breaks.values())
+        for var in window:
+            m.add_linear_constraint(var, math.floor(x[var.index] + 1e-6), math.ceil(x[var.index] - 1e-6))
+    add_hint(tm, types, flow, split, _rebreak(tm, types, x, split))
+    solver = solver_for(left())
     status = solver.solve(m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise ComputationError(f"the tour model found no solution in {budget:.0f} s ({solver.status_name(status)})")
@@ -372,3 +419,21 @@ def solve_tours(
 
     weeks = decompose(tm, types, *solution_values(tm, solver), len(agents), loaded=loaded)
     return weeks, status == cp_model.OPTIMAL
+
+
+def _rebreak(
+    tm: TourModel, types: tuple[ShiftType, ...], x: list[float], split: Mapping[tuple[int, int, int, int], int]
+) -> dict[tuple[int, int, int, int, int], int]:
+    """Break positions for the shift counts of ``split`` at the relaxation's shares (largest remainder)."""
+    counts: dict[tuple[int, int, int], int] = {}
+    for (_g, d, ti, k), c in split.items():
+        counts[(d, ti, k)] = counts.get((d, ti, k), 0) + c
+    breaks: dict[tuple[int, int, int, int, int], int] = {}
+    for (d, ti, k), n in counts.items():
+        for j, offsets in enumerate(types[ti].break_offsets):
+            shares = [max(0.0, x[tm.breaks[(d, ti, k, j, p)].index]) for p in offsets]
+            if sum(shares) <= 0:
+                shares = [1.0] * len(offsets)
+            for p, c in zip(offsets, _largest_remainder(shares, n), strict=True):
+                breaks[(d, ti, k, j, p)] = c
+    return breaks

@@ -26,6 +26,7 @@ so the relaxation only relaxes the integrality of break positions and of the cov
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -42,6 +43,8 @@ if TYPE_CHECKING:
     from ortools.sat.python import cp_model
 
 __all__ = ["Arc", "Node", "TourModel", "build_tours", "group_agents"]
+
+_EXPECTED_SCALE = 20  # coverage resolution (1/20 agent) with expected breaks
 
 State = tuple[int, int, int, bool, int]
 """(paid minutes this week, days off this week (capped), current run of days off (capped), block of
@@ -228,11 +231,14 @@ def build_tours(
     under_weight: int,
     over_weight: int,
     secondary: bool = True,
+    away: Mapping[tuple[int, int, int], Mapping[int, float]] | None = None,
     max_arcs: int = 400_000,
 ) -> TourModel:
     """The tour model of ``agents`` against ``req``: minimise ``under_weight`` × under- plus ``over_weight`` ×
     over-staffing (per slot and skill), then (``secondary``) overtime minutes and unmet preferences, priced as
-    in the assignment stage. Raises ComputationError when the networks exceed ``max_arcs`` arcs in all."""
+    in the assignment stage. ``away``: no break variables; a shift covers each slot by the share of it not on
+    break, ``away[(d, t, k)][slot from shift start]`` (an approximation for rounding fast; coverage then in
+    1/20 agent). Raises ComputationError when the networks exceed ``max_arcs`` arcs in all."""
     from ortools.sat.python import cp_model
 
     slot = rules.slot
@@ -244,6 +250,8 @@ def build_tours(
         scale = sc
         if np.allclose(need * sc, np.round(need * sc), atol=1e-9):
             break
+    if away is not None:
+        scale *= _EXPECTED_SCALE
     need_i = np.round(need * scale).astype(np.int64)
     m = cp_model.CpModel()
     groups = group_agents(agents)
@@ -314,9 +322,12 @@ def build_tours(
         m.add(n == sum(exprs))
         counts[(d, ti, k)] = n
         first = d * per_day + t.start // slot
+        share = away.get((d, ti, k), {}) if away is not None else {}
         for h in range(first, min(first + t.length // slot, horizon)):
-            terms[k][h].append((n, scale))
-        for j, offsets in enumerate(t.break_offsets):
+            coef = round(scale * (1.0 - share.get(h - first, 0.0)))
+            if coef:
+                terms[k][h].append((n, coef))
+        for j, offsets in () if away is not None else enumerate(t.break_offsets):
             placed = []
             for off in offsets:
                 b = m.new_int_var(0, cap, f"b_{d}_{ti}_{k}_{j}_{off}")
