@@ -25,7 +25,7 @@ from supportops.scheduling.diagnose import Conflict, diagnose, explain
 from supportops.scheduling.improve import Placed, improve, placed_coverage
 from supportops.scheduling.rules import Agent, Requirements, Rules
 from supportops.scheduling.shifts import ShiftType, shift_types
-from supportops.scheduling.tour_solve import solve_tours
+from supportops.scheduling.tour_solve import neighbourhood_search, solve_tours
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
@@ -196,7 +196,7 @@ def build_schedule(
             staff,
             rules,
             types,
-            budget=max(3.0, 0.35 * (time_limit - elapsed())),
+            budget=max(3.0, 0.3 * (time_limit - elapsed())),
             workers=workers,
             seed=seed,
             progress=lambda text: say(0.3, text),
@@ -208,10 +208,12 @@ def build_schedule(
     need_slots = slot_requirements(req, slot)
     before = [list(w) for w in weeks]
     best_gap = _weighted_gap(weeks, types, need_slots, rules)
+    idle = 0
     for restart in range(100):  # the polish stops at a local optimum; a new seed shakes it loose differently
         left = time_limit - elapsed() - 0.5
-        if left <= 1.0:
+        if left <= 1.0 or idle >= 3 or best_gap <= 0.0:
             break
+        idle += 1
         say(0.85, f"stage 3: each agent's week against the requirement itself (round {restart + 1})")
         found = improve(
             req,
@@ -220,7 +222,7 @@ def build_schedule(
             types,
             need_slots,
             weeks,
-            deadline_s=left,
+            deadline_s=0.3 * left if restart == 0 else left,
             seed=seed + restart,
             progress=lambda n, moved, gap: say(
                 min(0.99, 0.85 + 0.02 * n), f"stage 3: pass {n}, {moved} agents moved, weighted gap {gap:,.1f} h"
@@ -228,7 +230,26 @@ def build_schedule(
         )
         gap = _weighted_gap(found, types, need_slots, rules)
         if gap < best_gap - 1e-9:
-            weeks, best_gap = found, gap
+            weeks, best_gap, idle = found, gap, 0
+        left = time_limit - elapsed() - 0.5
+        if restart == 0 and left > 4.0:
+            try:
+                moved = neighbourhood_search(
+                    req,
+                    staff,
+                    rules,
+                    types,
+                    weeks,
+                    deadline_s=0.85 * left,
+                    workers=workers,
+                    seed=seed,
+                    progress=lambda text: say(0.9, text),
+                )
+            except ComputationError:
+                continue
+            gap = _weighted_gap(moved, types, need_slots, rules)
+            if gap < best_gap - 1e-9:
+                weeks, best_gap = moved, gap
     proven2 = proven2 and weeks == before
     shifts, stats = _extract(req, staff, rules, types, weeks)
     cov = coverage_of(shifts, req, slot)

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 __all__ = ["add_hint", "decompose", "encode", "round_relaxation", "solution_values", "solve_tours"]
 
+_PATIENCE = 60  # neighbourhood steps without improvement before the search stops
+
 Placed = tuple[int, int, int, tuple[int, ...]]
 Values = tuple[
     dict[tuple[int, int], int], dict[tuple[int, int, int, int], int], dict[tuple[int, int, int, int, int], int]
@@ -437,3 +439,85 @@ def _rebreak(
             for p, c in zip(offsets, _largest_remainder(shares, n), strict=True):
                 breaks[(d, ti, k, j, p)] = c
     return breaks
+
+
+def neighbourhood_search(
+    req: Requirements,
+    agents: list[Agent],
+    rules: Rules,
+    types: tuple[ShiftType, ...],
+    weeks: list[list[Placed]],
+    *,
+    deadline_s: float,
+    workers: int,
+    seed: int,
+    progress: Callable[[str], None] | None = None,
+) -> list[list[Placed]]:
+    """Improve ``weeks`` by moves of many agents at once: each step frees the tours of one group (or all) over
+    a window of a few days, keeps everything else, and lets CP-SAT re-route that part of the flow and
+    re-place the breaks of those days (every path stays a valid week). Improving steps are kept until
+    ``deadline_s`` seconds have passed. Raises ComputationError when the weeks are not paths of the model."""
+    from ortools.sat.python import cp_model
+
+    started = time.perf_counter()
+    say = progress or (lambda _t: None)
+    tm = build_tours(req, agents, rules, types, under_weight=rules.under_weight, over_weight=rules.over_weight)
+    flow, split, breaks = encode(tm, types, weeks)
+    rng = np.random.default_rng(seed)
+    late = {t.index for t in types if t.end > rules.late_end}
+
+    def loaded(d: int, ti: int) -> tuple[int, int]:
+        return int(req.day(d).weekday() >= 5), int(ti in late)
+
+    current: float | None = None
+    hours = rules.slot / 60.0 / (tm.scale * tm.coverage_unit)
+    steps = kept = idle = 0
+    while time.perf_counter() - started < deadline_s - 0.5 and idle < _PATIENCE:
+        steps += 1
+        idle += 1
+        width = int(rng.integers(2, 4))
+        d0 = int(rng.integers(0, max(1, tm.days - width + 1)))
+        chosen = set(range(len(tm.groups))) if rng.random() < 0.1 else {int(rng.integers(0, len(tm.groups)))}
+        model = tm.model.clone()
+        for g, fs in enumerate(tm.flows):
+            for i, f in enumerate(fs):
+                v = flow.get((g, i), 0)
+                model.add_hint(f, v)
+                day = tm.arcs[g][i].tail[1][0]
+                if not (g in chosen and d0 <= day < d0 + width):
+                    model.add(f == v)
+            for key, part in tm.parts[g].items():
+                v = split.get((g, *key), 0)
+                model.add_hint(part, v)
+                if not (g in chosen and d0 <= key[0] < d0 + width):
+                    model.add(part == v)
+        for bkey, b in tm.breaks.items():
+            v = breaks.get(bkey, 0)
+            model.add_hint(b, v)
+            if not d0 <= bkey[0] < d0 + width:
+                model.add(b == v)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.2, min(1.0, deadline_s - (time.perf_counter() - started)))
+        solver.parameters.num_workers = max(1, workers)
+        solver.parameters.random_seed = seed + steps
+        status = solver.solve(model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            continue
+        if current is None or solver.objective_value < current - 1e-9:
+            if current is not None:
+                kept += 1
+                idle = 0
+            current = solver.objective_value
+            values = {v.index: int(solver.value(v)) for fs in tm.flows for v in fs}
+            flow = {(g, i): values[f.index] for g, fs in enumerate(tm.flows) for i, f in enumerate(fs)}
+            for g, parts in enumerate(tm.parts):
+                for key, part in parts.items():
+                    split[(g, *key)] = int(solver.value(part))
+            for g, index in enumerate(tm.split_index):
+                for key, refs in index.items():
+                    if key not in tm.parts[g]:
+                        split[(g, *key)] = sum(values.get(i, 0) for i in refs)
+            breaks = {key: int(solver.value(b)) for key, b in tm.breaks.items()}
+            say(f"tour moves: step {steps}, {kept} kept, objective {current * hours:,.1f} h")
+    say(f"tour moves: {steps} steps, {kept} kept")
+    return decompose(tm, types, flow, split, breaks, len(agents), loaded=loaded)
