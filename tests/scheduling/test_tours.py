@@ -159,3 +159,24 @@ def test_tour_relaxation_is_at_least_the_shift_count_relaxation() -> None:
     s = solve(req, staff, rl)
     assert s.gap_hours >= tour_lp * rl.slot / 60 - 1e-6
     assert np.isfinite(tour_lp)
+
+
+def test_neighbourhood_search_keeps_rules_and_never_worsens() -> None:
+    from supportops.scheduling.aggregate import slot_requirements
+    from supportops.scheduling.improve import placed_coverage
+    from supportops.scheduling.tour_solve import neighbourhood_search, solve_tours
+
+    req, staff, rl = _instance()
+    types = shift_types(rl)
+    start, _ = solve_tours(req, staff, rl, types, budget=3.0, workers=1, seed=0)
+    need = slot_requirements(req, rl.slot)
+
+    def weighted(weeks: list[Week]) -> float:
+        cov = placed_coverage(weeks, types, need.shape[0], need.shape[1], 1440 // rl.slot, rl.slot)[:, : need.shape[1]]
+        diff = cov - need
+        return float((rl.under_weight * np.clip(-diff, 0, None) + rl.over_weight * np.clip(diff, 0, None)).sum())
+
+    moved = neighbourhood_search(req, staff, rl, types, start, deadline_s=3.0, workers=1, seed=0)
+    for who, week in zip(staff, moved, strict=True):
+        assert keeps_rules(week, who, rl, types, req.days) == []
+    assert weighted(moved) <= weighted(start) + 1e-9

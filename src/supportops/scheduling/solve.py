@@ -196,7 +196,7 @@ def build_schedule(
             staff,
             rules,
             types,
-            budget=max(3.0, 0.3 * (time_limit - elapsed())),
+            budget=max(3.0, 0.25 * (time_limit - elapsed())),
             workers=workers,
             seed=seed,
             progress=lambda text: say(0.3, text),
@@ -222,7 +222,7 @@ def build_schedule(
             types,
             need_slots,
             weeks,
-            deadline_s=0.3 * left if restart == 0 else left,
+            deadline_s=0.2 * left if restart == 0 else left,
             seed=seed + restart,
             progress=lambda n, moved, gap: say(
                 min(0.99, 0.85 + 0.02 * n), f"stage 3: pass {n}, {moved} agents moved, weighted gap {gap:,.1f} h"
@@ -240,7 +240,7 @@ def build_schedule(
                     rules,
                     types,
                     weeks,
-                    deadline_s=0.85 * left,
+                    deadline_s=0.9 * left,
                     workers=workers,
                     seed=seed,
                     progress=lambda text: say(0.9, text),

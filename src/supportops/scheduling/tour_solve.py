@@ -519,5 +519,5 @@ def neighbourhood_search(
                         split[(g, *key)] = sum(values.get(i, 0) for i in refs)
             breaks = {key: int(solver.value(b)) for key, b in tm.breaks.items()}
             say(f"tour moves: step {steps}, {kept} kept, objective {current * hours:,.1f} h")
-    say(f"tour moves: {steps} steps, {kept} kept")
+    say(f"tour moves: {steps} steps, {kept} kept, objective {(current or 0.0) * hours:,.1f} h")
     return decompose(tm, types, flow, split, breaks, len(agents), loaded=loaded)
