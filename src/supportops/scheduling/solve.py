@@ -208,6 +208,25 @@ def build_schedule(
     need_slots = slot_requirements(req, slot)
     before = [list(w) for w in weeks]
     best_gap = _weighted_gap(weeks, types, need_slots, rules)
+    left = time_limit - elapsed() - 0.5
+    if left > 4.0:
+        try:
+            moved = neighbourhood_search(
+                req,
+                staff,
+                rules,
+                types,
+                weeks,
+                deadline_s=0.8 * left,
+                workers=workers,
+                seed=seed,
+                progress=lambda text: say(0.8, text),
+            )
+            gap = _weighted_gap(moved, types, need_slots, rules)
+            if gap < best_gap - 1e-9:
+                weeks, best_gap = moved, gap
+        except ComputationError as exc:
+            say(0.8, f"tour moves unavailable ({exc})")
     idle = 0
     for restart in range(100):  # the polish stops at a local optimum; a new seed shakes it loose differently
         left = time_limit - elapsed() - 0.5
@@ -222,7 +241,7 @@ def build_schedule(
             types,
             need_slots,
             weeks,
-            deadline_s=0.2 * left if restart == 0 else left,
+            deadline_s=left,
             seed=seed + restart,
             progress=lambda n, moved, gap: say(
                 min(0.99, 0.85 + 0.02 * n), f"stage 3: pass {n}, {moved} agents moved, weighted gap {gap:,.1f} h"
@@ -231,25 +250,6 @@ def build_schedule(
         gap = _weighted_gap(found, types, need_slots, rules)
         if gap < best_gap - 1e-9:
             weeks, best_gap, idle = found, gap, 0
-        left = time_limit - elapsed() - 0.5
-        if restart == 0 and left > 4.0:
-            try:
-                moved = neighbourhood_search(
-                    req,
-                    staff,
-                    rules,
-                    types,
-                    weeks,
-                    deadline_s=0.9 * left,
-                    workers=workers,
-                    seed=seed,
-                    progress=lambda text: say(0.9, text),
-                )
-            except ComputationError:
-                continue
-            gap = _weighted_gap(moved, types, need_slots, rules)
-            if gap < best_gap - 1e-9:
-                weeks, best_gap = moved, gap
     proven2 = proven2 and weeks == before
     shifts, stats = _extract(req, staff, rules, types, weeks)
     cov = coverage_of(shifts, req, slot)

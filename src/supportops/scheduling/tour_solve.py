@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["add_hint", "decompose", "encode", "round_relaxation", "solution_values", "solve_tours"]
 
 _PATIENCE = 60  # neighbourhood steps without improvement before the search stops
+_STEP_S = 1.0  # CP-SAT seconds per neighbourhood step
 
 Placed = tuple[int, int, int, tuple[int, ...]]
 Values = tuple[
@@ -469,15 +470,18 @@ def neighbourhood_search(
     def loaded(d: int, ti: int) -> tuple[int, int]:
         return int(req.day(d).weekday() >= 5), int(ti in late)
 
-    current: float | None = None
     hours = rules.slot / 60.0 / (tm.scale * tm.coverage_unit)
+    current = _objective_of(tm, types, flow, split, breaks, workers)
+    say(f"tour moves: from objective {current * hours:,.1f} h")
     steps = kept = idle = 0
     while time.perf_counter() - started < deadline_s - 0.5 and idle < _PATIENCE:
         steps += 1
         idle += 1
-        width = int(rng.integers(2, 4))
+        if rng.random() < 0.3:  # every group over one day
+            width, chosen = 1, set(range(len(tm.groups)))
+        else:  # one group over one to three days
+            width, chosen = int(rng.integers(1, 4)), {int(rng.integers(0, len(tm.groups)))}
         d0 = int(rng.integers(0, max(1, tm.days - width + 1)))
-        chosen = set(range(len(tm.groups))) if rng.random() < 0.1 else {int(rng.integers(0, len(tm.groups)))}
         model = tm.model.clone()
         for g, fs in enumerate(tm.flows):
             for i, f in enumerate(fs):
@@ -497,16 +501,15 @@ def neighbourhood_search(
             if not d0 <= bkey[0] < d0 + width:
                 model.add(b == v)
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.2, min(1.0, deadline_s - (time.perf_counter() - started)))
+        solver.parameters.max_time_in_seconds = max(0.2, min(_STEP_S, deadline_s - (time.perf_counter() - started)))
         solver.parameters.num_workers = max(1, workers)
         solver.parameters.random_seed = seed + steps
         status = solver.solve(model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             continue
-        if current is None or solver.objective_value < current - 1e-9:
-            if current is not None:
-                kept += 1
-                idle = 0
+        if solver.objective_value < current - 1e-9:
+            kept += 1
+            idle = 0
             current = solver.objective_value
             values = {v.index: int(solver.value(v)) for fs in tm.flows for v in fs}
             flow = {(g, i): values[f.index] for g, fs in enumerate(tm.flows) for i, f in enumerate(fs)}
@@ -519,5 +522,32 @@ def neighbourhood_search(
                         split[(g, *key)] = sum(values.get(i, 0) for i in refs)
             breaks = {key: int(solver.value(b)) for key, b in tm.breaks.items()}
             say(f"tour moves: step {steps}, {kept} kept, objective {current * hours:,.1f} h")
-    say(f"tour moves: {steps} steps, {kept} kept, objective {(current or 0.0) * hours:,.1f} h")
+    say(f"tour moves: {steps} steps, {kept} kept, objective {current * hours:,.1f} h")
     return decompose(tm, types, flow, split, breaks, len(agents), loaded=loaded)
+
+
+def _objective_of(
+    tm: TourModel,
+    types: tuple[ShiftType, ...],
+    flow: Mapping[tuple[int, int], int],
+    split: Mapping[tuple[int, int, int, int], int],
+    breaks: Mapping[tuple[int, int, int, int, int], int],
+    workers: int,
+) -> float:
+    """The model objective of a complete solution (every decision fixed; CP-SAT only fills the gaps)."""
+    from ortools.sat.python import cp_model
+
+    model = tm.model.clone()
+    for g, fs in enumerate(tm.flows):
+        for i, f in enumerate(fs):
+            model.add(f == flow.get((g, i), 0))
+        for key, part in tm.parts[g].items():
+            model.add(part == split.get((g, *key), 0))
+    for bkey, b in tm.breaks.items():
+        model.add(b == breaks.get(bkey, 0))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.max_time_in_seconds = 10.0
+    if solver.solve(model) != cp_model.OPTIMAL:
+        raise ComputationError("tour moves: the schedule does not fit the tour model")
+    return float(solver.objective_value)
