@@ -1,9 +1,12 @@
-"""Build a schedule: check each agent's rules, count shifts per day (stage 1), give them to agents (stage 2),
-place breaks, and measure the coverage, the gap against the requirement and the service level it buys.
+"""Build a schedule: check each agent's rules, solve the tour model (whole weeks per group of interchangeable
+agents, :mod:`supportops.scheduling.tours`), improve it by neighbourhood moves of many agents and by
+one-agent best responses, and measure the coverage, the gap against the requirement and the service level it
+buys. When the tour model is too large, shift counts per day are given to agents instead (the fallback).
 
-The decomposition is what makes a week of 200 agents solvable in seconds: a monolithic agent × day × shift ×
-break model finds its first solution only after minutes. The linear relaxation of stage 1 (unweighted under-
-plus over-staffing) is a lower bound on the gap of any schedule, reported beside the result.
+Aggregating interchangeable agents is what makes a week of 200 agents solvable in seconds: a monolithic agent
+× day × shift × break model finds its first solution only after minutes. The linear relaxation of the
+shift-count model (unweighted under- plus over-staffing) is a lower bound on the gap of any schedule, reported
+beside the result.
 """
 
 from __future__ import annotations
