@@ -9,6 +9,7 @@ into one path per agent.
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Callable, Mapping
@@ -483,23 +484,15 @@ def neighbourhood_search(
             width, chosen = int(rng.integers(1, 4)), {int(rng.integers(0, len(tm.groups)))}
         d0 = int(rng.integers(0, max(1, tm.days - width + 1)))
         model = tm.model.clone()
+        hold = functools.partial(_hold, model)
         for g, fs in enumerate(tm.flows):
             for i, f in enumerate(fs):
-                v = flow.get((g, i), 0)
-                model.add_hint(f, v)
                 day = tm.arcs[g][i].tail[1][0]
-                if not (g in chosen and d0 <= day < d0 + width):
-                    model.add(f == v)
+                hold(f, flow.get((g, i), 0), g in chosen and d0 <= day < d0 + width)
             for key, part in tm.parts[g].items():
-                v = split.get((g, *key), 0)
-                model.add_hint(part, v)
-                if not (g in chosen and d0 <= key[0] < d0 + width):
-                    model.add(part == v)
+                hold(part, split.get((g, *key), 0), g in chosen and d0 <= key[0] < d0 + width)
         for bkey, b in tm.breaks.items():
-            v = breaks.get(bkey, 0)
-            model.add_hint(b, v)
-            if not d0 <= bkey[0] < d0 + width:
-                model.add(b == v)
+            hold(b, breaks.get(bkey, 0), d0 <= bkey[0] < d0 + width)
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(0.2, min(_STEP_S, deadline_s - (time.perf_counter() - started)))
         solver.parameters.num_workers = max(1, workers)
@@ -524,6 +517,16 @@ def neighbourhood_search(
             say(f"tour moves: step {steps}, {kept} kept, objective {current * hours:,.1f} h")
     say(f"tour moves: {steps} steps, {kept} kept, objective {current * hours:,.1f} h")
     return decompose(tm, types, flow, split, breaks, len(agents), loaded=loaded)
+
+
+def _hold(model: cp_model.CpModel, var: cp_model.IntVar, value: int, free: bool) -> None:
+    """Hint a free variable with its current value, or fix it there in its domain (nothing left to presolve)."""
+    if free:
+        model.add_hint(var, value)
+    else:
+        domain = model.proto.variables[var.index].domain
+        domain.clear()
+        domain.extend([value, value])
 
 
 def _objective_of(
