@@ -211,32 +211,36 @@ def build_schedule(
     need_slots = slot_requirements(req, slot)
     before = [list(w) for w in weeks]
     best_gap = _weighted_gap(weeks, types, need_slots, rules)
-    left = time_limit - elapsed() - 0.5
-    if left > 4.0:
-        try:
-            moved = neighbourhood_search(
-                req,
-                staff,
-                rules,
-                types,
-                weeks,
-                deadline_s=0.8 * left,
-                workers=workers,
-                seed=seed,
-                progress=lambda text: say(0.8, text),
-            )
-            gap = _weighted_gap(moved, types, need_slots, rules)
-            if gap < best_gap - 1e-9:
-                weeks, best_gap = moved, gap
-        except ComputationError as exc:
-            say(0.8, f"tour moves unavailable ({exc})")
-    idle = 0
-    for restart in range(100):  # the polish stops at a local optimum; a new seed shakes it loose differently
+    idle, moves_ok = 0, True
+    for turn in range(100):  # neighbourhood moves and polish in turn, each until it stalls, while either gains
         left = time_limit - elapsed() - 0.5
-        if left <= 1.0 or idle >= 3 or best_gap <= 0.0:
+        if left <= 1.0 or idle >= 2 or best_gap <= 0.0:
             break
         idle += 1
-        say(0.85, f"stage 3: each agent's week against the requirement itself (round {restart + 1})")
+        if moves_ok and left > 4.0:
+            try:
+                moved = neighbourhood_search(
+                    req,
+                    staff,
+                    rules,
+                    types,
+                    weeks,
+                    deadline_s=left,
+                    workers=workers,
+                    seed=seed + turn,
+                    progress=lambda text: say(0.8, text),
+                )
+            except ComputationError as exc:
+                say(0.8, f"tour moves unavailable ({exc})")
+                moves_ok = False
+            else:
+                gap = _weighted_gap(moved, types, need_slots, rules)
+                if gap < best_gap - 1e-9:
+                    weeks, best_gap, idle = moved, gap, 0
+        left = time_limit - elapsed() - 0.5
+        if left <= 1.0:
+            break
+        say(0.85, f"stage 3: each agent's week against the requirement itself (round {turn + 1})")
         found = improve(
             req,
             staff,
@@ -245,7 +249,7 @@ def build_schedule(
             need_slots,
             weeks,
             deadline_s=left,
-            seed=seed + restart,
+            seed=seed + turn,
             progress=lambda n, moved, gap: say(
                 min(0.99, 0.85 + 0.02 * n), f"stage 3: pass {n}, {moved} agents moved, weighted gap {gap:,.1f} h"
             ),
