@@ -514,7 +514,10 @@ def neighbourhood_search(
                     if key not in tm.parts[g]:
                         split[(g, *key)] = sum(values.get(i, 0) for i in refs)
             breaks = {key: int(solver.value(b)) for key, b in tm.breaks.items()}
-            say(f"tour moves: step {steps}, {kept} kept, objective {current * hours:,.1f} h")
+            say(
+                f"tour moves: step {steps} ({len(chosen)} groups × {width} days), {kept} kept, "
+                f"objective {current * hours:,.1f} h"
+            )
     say(f"tour moves: {steps} steps, {kept} kept, objective {current * hours:,.1f} h")
     return decompose(tm, types, flow, split, breaks, len(agents), loaded=loaded)
 
