@@ -218,18 +218,7 @@ def round_relaxation(tm: TourModel, types: tuple[ShiftType, ...], x: list[float]
                 shares = [1.0] * len(parts)
             for (k, _v), c in zip(parts, _largest_remainder(shares, n), strict=True):
                 split[(g, key[0], key[1], k)] = c
-    counts: dict[tuple[int, int, int], int] = {}
-    for (_g, d, ti, k), c in split.items():
-        counts[(d, ti, k)] = counts.get((d, ti, k), 0) + c
-    breaks: dict[tuple[int, int, int, int, int], int] = {}
-    for (d, ti, k), n in counts.items():
-        for j, offsets in enumerate(types[ti].break_offsets):
-            shares = [max(0.0, x[tm.breaks[(d, ti, k, j, p)].index]) for p in offsets]
-            if sum(shares) <= 0:
-                shares = [1.0] * len(offsets)
-            for p, c in zip(offsets, _largest_remainder(shares, n), strict=True):
-                breaks[(d, ti, k, j, p)] = c
-    return flow, split, breaks
+    return flow, split, _rebreak(tm, types, x, split)
 
 
 def add_hint(
