@@ -14,9 +14,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from simulation.plans import single_queue_plan
 from supportops.queueing import erlang_a_metrics, erlang_c_metrics
 from supportops.simulation import Scenario, simulate
-from supportops.simulation.engine import AgentPlan, ContactPlan, GroupPlan, run
+from supportops.simulation.engine import run
 
 CALLS_PER_30_MIN = 120.0
 AHT = 360.0
@@ -115,37 +116,11 @@ def test_event_loop_and_fifo_recursion_give_the_same_answers() -> None:
     np.testing.assert_allclose(fast.engine.answered, slow.engine.answered, equal_nan=True)
 
 
-def _plan(arrival: list[float], handle: list[float], patience: list[float], n_agents: int) -> tuple[Any, ...]:
-    n = len(arrival)
-    contacts = ContactPlan(
-        arrival=np.array(arrival),
-        queue=np.zeros(n, dtype=np.int64),
-        rank_offset=np.zeros(n),
-        patience=np.array(patience),
-        handle=np.array(handle),
-        customer_time=np.array(handle),
-        weight=np.ones(n, dtype=np.int64),
-        active=np.ones(n, dtype=bool),
-        resolved=np.ones(n, dtype=bool),
-        transfer_to=np.full(n, -1, dtype=np.int64),
-        repeat_to=np.full(n, -1, dtype=np.int64),
-        repeat_delay=np.zeros(n),
-    )
-    agents = AgentPlan(
-        group=np.zeros(n_agents, dtype=np.int64),
-        offsets=np.arange(n_agents + 1, dtype=np.int64),
-        window_start=np.zeros(n_agents),
-        window_end=np.full(n_agents, np.inf),
-        gap_state=np.zeros(n_agents, dtype=np.int8),
-    )
-    return contacts, agents, (GroupPlan(queues=(0,), min_wait=(0.0,)),)
-
-
 @pytest.mark.parametrize("fast", [True, False])
 def test_hand_worked_example(fast: bool) -> None:
     # one agent: c0 at 0 for 10 s; c1 at 2 waits 8 s (patience 9) and is answered at 10; c2 at 3 would be
     # answered at 15 > 3 + 5, so it abandons at 8; c3 at 4 answered at 15 (patience inf)
-    c, a, g = _plan([0, 2, 3, 4], [10, 5, 1, 1], [np.inf, 9, 5, np.inf], 1)
+    c, a, g = single_queue_plan([0, 2, 3, 4], [10, 5, 1, 1], [np.inf, 9, 5, np.inf], 1)
     res = run(c, a, g, 1, allow_fast_path=fast)
     assert res.fast_path is fast
     assert res.status.tolist() == [1, 1, 2, 1]

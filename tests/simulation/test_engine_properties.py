@@ -6,6 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from simulation.plans import single_queue_plan
 from supportops.simulation.engine import (
     ABANDONED,
     ANSWERED,
@@ -118,28 +119,8 @@ def test_engine_invariants(floor: tuple[ContactPlan, AgentPlan, tuple[GroupPlan,
 def test_fifo_recursion_equals_event_loop(seed: int, n_agents: int, n: int) -> None:
     rng = np.random.default_rng(seed)
     handle = rng.exponential(200.0, n)
-    c = ContactPlan(
-        arrival=np.sort(rng.uniform(0, 3600, n)),
-        queue=np.zeros(n, dtype=np.int64),
-        rank_offset=np.zeros(n),
-        patience=np.where(rng.random(n) < 0.5, np.inf, rng.exponential(90.0, n)),
-        handle=handle,
-        customer_time=handle,
-        weight=np.ones(n, dtype=np.int64),
-        active=np.ones(n, dtype=bool),
-        resolved=np.ones(n, dtype=bool),
-        transfer_to=np.full(n, -1, dtype=np.int64),
-        repeat_to=np.full(n, -1, dtype=np.int64),
-        repeat_delay=np.zeros(n),
-    )
-    a = AgentPlan(
-        group=np.zeros(n_agents, dtype=np.int64),
-        offsets=np.arange(n_agents + 1, dtype=np.int64),
-        window_start=np.zeros(n_agents),
-        window_end=np.full(n_agents, np.inf),
-        gap_state=np.zeros(n_agents, dtype=np.int8),
-    )
-    g = (GroupPlan(queues=(0,), min_wait=(0.0,)),)
+    patience = np.where(rng.random(n) < 0.5, np.inf, rng.exponential(90.0, n))
+    c, a, g = single_queue_plan(np.sort(rng.uniform(0, 3600, n)), handle, patience, n_agents)
     fast = run(c, a, g, 1)
     loop = run(c, a, g, 1, allow_fast_path=False)
     assert fast.fast_path and not loop.fast_path
