@@ -164,7 +164,8 @@ def test_tour_relaxation_is_at_least_the_shift_count_relaxation() -> None:
 def test_neighbourhood_search_keeps_rules_and_never_worsens() -> None:
     from supportops.scheduling.aggregate import slot_requirements
     from supportops.scheduling.improve import placed_coverage
-    from supportops.scheduling.tour_solve import neighbourhood_search, solve_tours
+    from supportops.scheduling.tour_moves import neighbourhood_search
+    from supportops.scheduling.tour_solve import solve_tours
 
     req, staff, rl = _instance()
     types = shift_types(rl)

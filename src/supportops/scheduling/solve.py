@@ -28,7 +28,8 @@ from supportops.scheduling.diagnose import Conflict, diagnose, explain
 from supportops.scheduling.improve import Placed, improve, placed_coverage
 from supportops.scheduling.rules import Agent, Requirements, Rules
 from supportops.scheduling.shifts import ShiftType, shift_types
-from supportops.scheduling.tour_solve import neighbourhood_search, solve_tours
+from supportops.scheduling.tour_moves import neighbourhood_search
+from supportops.scheduling.tour_solve import solve_tours
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model

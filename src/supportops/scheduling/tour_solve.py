@@ -2,14 +2,14 @@
 conversion between integer flows and per-agent weeks (exact both ways).
 
 :func:`solve_tours` is the schedule's main stage when the tour model fits: the linear relaxation (GLOP) of
-the weighted model, each variable held within [floor, ceil] of its relaxed value (an integer flow always
-exists there: the network's polytope is integral), CP-SAT from the rounded relaxation, then the flow cut
-into one path per agent.
+the weighted model, each flow held within [floor, ceil] of its relaxed value (an integer flow always
+exists there: the network's polytope is integral), whole tours and exact breaks in that window by HiGHS's
+branch and bound (CP-SAT from the rounded relaxation when HiGHS finds nothing in time, the rounded
+relaxation itself when neither does), then the flow cut into one path per agent.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 import time
 from collections.abc import Callable, Mapping
@@ -19,6 +19,7 @@ import numpy as np
 
 from supportops.errors import ComputationError
 from supportops.scheduling.aggregate import lp_solve
+from supportops.scheduling.highs import milp_solve
 from supportops.scheduling.rules import Agent, Requirements, Rules
 from supportops.scheduling.shifts import ShiftType
 from supportops.scheduling.tours import Node, TourModel, build_tours
@@ -28,8 +29,6 @@ if TYPE_CHECKING:
 
 __all__ = ["add_hint", "decompose", "encode", "round_relaxation", "solution_values", "solve_tours"]
 
-_PATIENCE = 60  # neighbourhood steps without improvement before the search stops
-_STEP_S = 1.0  # CP-SAT seconds per neighbourhood step
 
 Placed = tuple[int, int, int, tuple[int, ...]]
 Values = tuple[
@@ -342,7 +341,6 @@ def solve_tours(
     say(f"tour model: {sum(len(a) for a in tm.arcs):,} arcs in {len(tm.groups)} groups; linear relaxation")
     _, x = lp_solve(tm.model)
     hours = rules.slot / 60.0 / (tm.scale * tm.coverage_unit)
-    flow, split, _ = round_relaxation(tm, types, x)
 
     def left() -> float:
         return budget - (time.perf_counter() - started)
@@ -354,7 +352,61 @@ def solve_tours(
         solver.parameters.random_seed = seed
         return solver
 
-    # 1. whole tours with breaks at the relaxation's shares (no break variables: fast), within the rounding window
+    late = {t.index for t in types if t.end > rules.late_end}
+
+    def loaded(d: int, ti: int) -> tuple[int, int]:
+        return int(req.day(d).weekday() >= 5), int(ti in late)
+
+    # 1. HiGHS: whole tours and exact breaks with every flow within [floor, ceil] of its relaxed value
+    window = tm.model.clone()
+    for fs in tm.flows:
+        for f in fs:
+            v = x[f.index]
+            window.add_linear_constraint(f, math.floor(v + 1e-6), math.ceil(v - 1e-6))
+    say("tour model: whole tours and breaks within the relaxation's rounding window (HiGHS)")
+    found = milp_solve(window, max(0.5, 0.8 * left()))
+    if found is not None:
+        say(f"tour model: weighted gap {found[0] * hours:,.1f} h (with overtime and preferences)")
+        return decompose(tm, types, *_values_of(tm, found[1]), len(agents), loaded=loaded), False
+    # 2. otherwise CP-SAT, and the rounded relaxation itself when CP-SAT finds nothing in time
+    try:
+        values, proven = _cp_sat_rounding(tm, req, agents, rules, types, x, left, solver_for, say)
+    except ComputationError as exc:
+        say(f"tour model: {exc}; the rounded relaxation")
+        flow, split, _ = round_relaxation(tm, types, x)
+        values, proven = (flow, split, _rebreak(tm, types, x, split)), False
+    return decompose(tm, types, *values, len(agents), loaded=loaded), proven
+
+
+def _values_of(tm: TourModel, x: list[int]) -> Values:
+    """The (flow, split, breaks) values of a complete solution given by variable index."""
+    flow = {(g, i): x[f.index] for g, fs in enumerate(tm.flows) for i, f in enumerate(fs)}
+    split = {
+        (g, *key): sum(x[i] for i in refs) for g, index in enumerate(tm.split_index) for key, refs in index.items()
+    }
+    breaks = {key: x[b.index] for key, b in tm.breaks.items()}
+    return flow, split, breaks
+
+
+def _cp_sat_rounding(
+    tm: TourModel,
+    req: Requirements,
+    agents: list[Agent],
+    rules: Rules,
+    types: tuple[ShiftType, ...],
+    x: list[float],
+    left: Callable[[], float],
+    solver_for: Callable[[float], cp_model.CpSolver],
+    say: Callable[[str], None],
+) -> tuple[Values, bool]:
+    """CP-SAT rounds the relaxation ``x``: tours with breaks at its shares within the rounding window, then
+    the breaks placed exactly. Returns the values and whether the second run was proven optimal; raises
+    ComputationError when no solution is found in time."""
+    from ortools.sat.python import cp_model
+
+    hours = rules.slot / 60.0 / (tm.scale * tm.coverage_unit)
+    flow, split, _ = round_relaxation(tm, types, x)
+    # whole tours with breaks at the relaxation's shares (no break variables: fast), within the rounding window
     away: dict[tuple[int, int, int], dict[int, float]] = {}
     for (d, ti, k, j, p), b in tm.breaks.items():
         n = x[tm.counts[(d, ti, k)].index]
@@ -381,7 +433,7 @@ def solve_tours(
     m = tm.model
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         flow, split, _ = solution_values(rnd, sr)
-        # 2. breaks placed exactly for those tours
+        # breaks placed exactly for those tours
         for g, fs in enumerate(tm.flows):
             for i, f in enumerate(fs):
                 m.add(f == flow.get((g, i), 0))
@@ -403,15 +455,9 @@ def solve_tours(
     solver = solver_for(left())
     status = solver.solve(m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise ComputationError(f"the tour model found no solution in {budget:.0f} s ({solver.status_name(status)})")
+        raise ComputationError(f"the tour model found no solution in time ({solver.status_name(status)})")
     say(f"tour model: weighted gap {solver.objective_value * hours:,.1f} h (with overtime and preferences)")
-    late = {t.index for t in types if t.end > rules.late_end}
-
-    def loaded(d: int, ti: int) -> tuple[int, int]:
-        return int(req.day(d).weekday() >= 5), int(ti in late)
-
-    weeks = decompose(tm, types, *solution_values(tm, solver), len(agents), loaded=loaded)
-    return weeks, status == cp_model.OPTIMAL
+    return solution_values(tm, solver), status == cp_model.OPTIMAL
 
 
 def _rebreak(
@@ -430,119 +476,3 @@ def _rebreak(
             for p, c in zip(offsets, _largest_remainder(shares, n), strict=True):
                 breaks[(d, ti, k, j, p)] = c
     return breaks
-
-
-def neighbourhood_search(
-    req: Requirements,
-    agents: list[Agent],
-    rules: Rules,
-    types: tuple[ShiftType, ...],
-    weeks: list[list[Placed]],
-    *,
-    deadline_s: float,
-    workers: int,
-    seed: int,
-    progress: Callable[[str], None] | None = None,
-) -> list[list[Placed]]:
-    """Improve ``weeks`` by moves of many agents at once: each step frees the tours of one group (or all) over
-    a window of a few days, keeps everything else, and lets CP-SAT re-route that part of the flow and
-    re-place the breaks of those days (every path stays a valid week). Improving steps are kept until
-    ``deadline_s`` seconds have passed. Raises ComputationError when the weeks are not paths of the model."""
-    from ortools.sat.python import cp_model
-
-    started = time.perf_counter()
-    say = progress or (lambda _t: None)
-    tm = build_tours(req, agents, rules, types, under_weight=rules.under_weight, over_weight=rules.over_weight)
-    flow, split, breaks = encode(tm, types, weeks)
-    rng = np.random.default_rng(seed)
-    late = {t.index for t in types if t.end > rules.late_end}
-
-    def loaded(d: int, ti: int) -> tuple[int, int]:
-        return int(req.day(d).weekday() >= 5), int(ti in late)
-
-    hours = rules.slot / 60.0 / (tm.scale * tm.coverage_unit)
-    current = _objective_of(tm, types, flow, split, breaks, workers)
-    say(f"tour moves: from objective {current * hours:,.1f} h")
-    steps = kept = idle = 0
-    while time.perf_counter() - started < deadline_s - 0.5 and idle < _PATIENCE:
-        steps += 1
-        idle += 1
-        if rng.random() < 0.3:  # every group over one day
-            width, chosen = 1, set(range(len(tm.groups)))
-        else:  # one group over one to three days
-            width, chosen = int(rng.integers(1, 4)), {int(rng.integers(0, len(tm.groups)))}
-        d0 = int(rng.integers(0, max(1, tm.days - width + 1)))
-        model = tm.model.clone()
-        hold = functools.partial(_hold, model)
-        for g, fs in enumerate(tm.flows):
-            for i, f in enumerate(fs):
-                day = tm.arcs[g][i].tail[1][0]
-                hold(f, flow.get((g, i), 0), g in chosen and d0 <= day < d0 + width)
-            for key, part in tm.parts[g].items():
-                hold(part, split.get((g, *key), 0), g in chosen and d0 <= key[0] < d0 + width)
-        for bkey, b in tm.breaks.items():
-            hold(b, breaks.get(bkey, 0), d0 <= bkey[0] < d0 + width)
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.2, min(_STEP_S, deadline_s - (time.perf_counter() - started)))
-        solver.parameters.num_workers = max(1, workers)
-        solver.parameters.random_seed = seed + steps
-        status = solver.solve(model)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            continue
-        if solver.objective_value < current - 1e-9:
-            kept += 1
-            idle = 0
-            current = solver.objective_value
-            values = {v.index: int(solver.value(v)) for fs in tm.flows for v in fs}
-            flow = {(g, i): values[f.index] for g, fs in enumerate(tm.flows) for i, f in enumerate(fs)}
-            for g, parts in enumerate(tm.parts):
-                for key, part in parts.items():
-                    split[(g, *key)] = int(solver.value(part))
-            for g, index in enumerate(tm.split_index):
-                for key, refs in index.items():
-                    if key not in tm.parts[g]:
-                        split[(g, *key)] = sum(values.get(i, 0) for i in refs)
-            breaks = {key: int(solver.value(b)) for key, b in tm.breaks.items()}
-            say(
-                f"tour moves: step {steps} ({len(chosen)} groups × {width} days), {kept} kept, "
-                f"objective {current * hours:,.1f} h"
-            )
-    say(f"tour moves: {steps} steps, {kept} kept, objective {current * hours:,.1f} h")
-    return decompose(tm, types, flow, split, breaks, len(agents), loaded=loaded)
-
-
-def _hold(model: cp_model.CpModel, var: cp_model.IntVar, value: int, free: bool) -> None:
-    """Hint a free variable with its current value, or fix it there in its domain (nothing left to presolve)."""
-    if free:
-        model.add_hint(var, value)
-    else:
-        domain = model.proto.variables[var.index].domain
-        domain.clear()
-        domain.extend([value, value])
-
-
-def _objective_of(
-    tm: TourModel,
-    types: tuple[ShiftType, ...],
-    flow: Mapping[tuple[int, int], int],
-    split: Mapping[tuple[int, int, int, int], int],
-    breaks: Mapping[tuple[int, int, int, int, int], int],
-    workers: int,
-) -> float:
-    """The model objective of a complete solution (every decision fixed; CP-SAT only fills the gaps)."""
-    from ortools.sat.python import cp_model
-
-    model = tm.model.clone()
-    for g, fs in enumerate(tm.flows):
-        for i, f in enumerate(fs):
-            model.add(f == flow.get((g, i), 0))
-        for key, part in tm.parts[g].items():
-            model.add(part == split.get((g, *key), 0))
-    for bkey, b in tm.breaks.items():
-        model.add(b == breaks.get(bkey, 0))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = max(1, workers)
-    solver.parameters.max_time_in_seconds = 10.0
-    if solver.solve(model) != cp_model.OPTIMAL:
-        raise ComputationError("tour moves: the schedule does not fit the tour model")
-    return float(solver.objective_value)

@@ -1,0 +1,325 @@
+"""Neighbourhood search over the tour flow: many agents re-routed at once, one small CP-SAT model per step.
+
+A step frees part of the schedule — the tours of some groups over a window of days, and every break of those
+days — and lets CP-SAT re-route it against what the rest leaves uncovered. Only the freed part is built:
+its flow arcs (plus the enter, chain and off arcs of the day after the window, so that the tours may meet
+the fixed rest of the week at any start time the rest rule still allows), flow conservation at the nodes they
+touch with the fixed flows as constants, the shift counts and breaks of the window's days, and the coverage
+gap of the slots those shifts reach. Its objective plus a constant is the whole model's objective, so a step
+is kept exactly when it lowers the weighted gap (plus overtime and unmet preferences). Every path stays a
+valid week (the network's paths are exactly the rule-keeping weeks).
+
+Windows are drawn at random, weighted towards the days whose gap is largest, and by kind (one group over one
+to four days, two groups over one to three days, every group over one or two days, breaks alone over the
+whole horizon); kinds that keep improving are drawn more often.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from supportops.scheduling.highs import milp_solve
+from supportops.scheduling.rules import Agent, Requirements, Rules
+from supportops.scheduling.shifts import ShiftType
+from supportops.scheduling.tour_solve import Placed, Values, decompose, encode
+from supportops.scheduling.tours import Node, TourModel, build_tours
+
+__all__ = ["neighbourhood_search"]
+
+_PATIENCE = 400  # steps without improvement before the search stops
+_STEP_S = 0.4  # seconds per step at most
+
+Key = tuple[str, Node]
+
+
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    """A kind of window: ``groups`` freed (0: none, breaks only; -1: all) over ``widths`` days."""
+
+    groups: int
+    widths: tuple[int, ...]
+
+
+_KINDS = (
+    _Kind(1, (1, 2, 3, 4)),
+    _Kind(2, (1, 2, 3)),
+    _Kind(-1, (1, 2)),
+    _Kind(0, (7,)),
+)
+
+
+class _State:
+    """The current integer solution of a tour model and the bookkeeping to build sub-models of it fast."""
+
+    def __init__(
+        self,
+        tm: TourModel,
+        types: tuple[ShiftType, ...],
+        values: Values,
+        under_weight: int,
+        over_weight: int,
+    ) -> None:
+        self.tm, self.types = tm, types
+        self.wu, self.wo = under_weight, over_weight
+        flow, split, breaks = values
+        self.flow = [
+            np.array([flow.get((g, i), 0) for i in range(len(a))], dtype=np.int64) for g, a in enumerate(tm.arcs)
+        ]
+        self.split = {key: v for key, v in split.items() if v}
+        self.breaks = {key: v for key, v in breaks.items() if v}
+        self.per_day = 1440 // tm.slot
+        self.horizon = tm.need.shape[1]
+        # per group: arcs by the day of their tail, nodes' arcs, arcs into dead ends (always 0)
+        self.by_day: list[dict[int, list[int]]] = []
+        self.outs: list[dict[Key, list[int]]] = []
+        self.ins: list[dict[Key, list[int]]] = []
+        self.dead: list[set[int]] = []
+        for arcs in tm.arcs:
+            by: dict[int, list[int]] = {}
+            outs: dict[Key, list[int]] = {}
+            ins: dict[Key, list[int]] = {}
+            for i, arc in enumerate(arcs):
+                by.setdefault(arc.tail[1][0], []).append(i)
+                outs.setdefault(arc.tail, []).append(i)
+                ins.setdefault(arc.head, []).append(i)
+            self.by_day.append(by)
+            self.outs.append(outs)
+            self.ins.append(ins)
+            self.dead.append({i for i, a in enumerate(arcs) if a.head not in outs and a.head[1][0] < tm.days})
+        self.mine = [sorted({k for (_d, _t, k) in idx}) for idx in tm.split_index]
+        self.cost = [np.array([a.cost for a in arcs], dtype=np.int64) for arcs in tm.arcs]
+        self.cov = self._coverage()
+
+    def _span(self, d: int, ti: int) -> tuple[int, int]:
+        t = self.types[ti]
+        first = d * self.per_day + t.start // self.tm.slot
+        return first, min(first + t.length // self.tm.slot, self.horizon)
+
+    def _break_span(self, d: int, ti: int, j: int, p: int) -> tuple[int, int]:
+        t = self.types[ti]
+        s0 = d * self.per_day + (t.start + p) // self.tm.slot
+        return s0, min(s0 + math.ceil(t.break_lengths[j] / self.tm.slot), self.horizon)
+
+    def _coverage(self) -> NDArray[np.int64]:
+        cov = np.zeros(self.tm.need.shape, dtype=np.int64)
+        for (_g, d, ti, k), c in self.split.items():
+            a, b = self._span(d, ti)
+            cov[k, a:b] += c * self.tm.scale
+        for (d, ti, k, j, p), c in self.breaks.items():
+            a, b = self._break_span(d, ti, j, p)
+            cov[k, a:b] -= c * self.tm.scale
+        return cov
+
+    def gap_cost(self, cov: NDArray[np.int64]) -> NDArray[np.int64]:
+        diff = cov - self.tm.need
+        return np.asarray(self.wu * np.clip(-diff, 0, None) + self.wo * np.clip(diff, 0, None), dtype=np.int64)
+
+    def objective(self) -> int:
+        """The whole model's objective of the current solution."""
+        sec = sum(int(c @ f) for c, f in zip(self.cost, self.flow, strict=True))
+        return self.tm.coverage_unit * int(self.gap_cost(self.cov).sum()) + self.tm.scale * sec
+
+    def day_gaps(self) -> NDArray[np.float64]:
+        """Weighted gap per day (coverage units)."""
+        return np.asarray(self.gap_cost(self.cov).sum(axis=0).reshape(-1, self.per_day).sum(axis=1), dtype=np.float64)
+
+    def values(self) -> Values:
+        flow = {(g, i): int(v) for g, f in enumerate(self.flow) for i, v in enumerate(f) if v}
+        return flow, dict(self.split), dict(self.breaks)
+
+    def step(self, chosen: list[int], d0: int, d1: int, seconds: float, workers: int, seed: int) -> int:
+        """Free the tours of ``chosen`` groups over days [d0, d1) and every break of those days, re-solve that
+        part, and keep it when it is better. Returns the gain (objective units; 0 when nothing was kept)."""
+        from ortools.sat.python import cp_model
+
+        tm, days = self.tm, self.tm.days
+        everyone = sum(len(x) for x in tm.groups)
+        m = cp_model.CpModel()
+        hints: list[tuple[cp_model.IntVar, int]] = []
+
+        def var(hi: int, now: int) -> cp_model.IntVar:
+            v = m.new_int_var(0, hi, "")
+            hints.append((v, now))
+            return v
+
+        sub_now = 0  # the freed part's objective, now
+        n_expr: dict[tuple[int, int, int], list[cp_model.LinearExprT]] = {}
+        n_const: dict[tuple[int, int, int], int] = {}
+        for (g, d, ti, k), c in self.split.items():
+            if d0 <= d < d1 and g not in chosen:
+                n_const[(d, ti, k)] = n_const.get((d, ti, k), 0) + c
+        cost_terms: list[cp_model.LinearExprT] = []
+        cov_free = np.zeros(tm.need.shape, dtype=np.int64)  # what the freed part covers now
+        flow_vars: dict[tuple[int, int], cp_model.IntVar] = {}
+        part_vars: dict[tuple[int, int, int, int], cp_model.IntVar] = {}
+        for g in chosen:
+            arcs, flow, size = tm.arcs[g], self.flow[g], len(tm.groups[g])
+            ids = [i for d in range(d0, d1) for i in self.by_day[g].get(d, [])]
+            if d1 < days:  # meet the fixed rest of the week at any start its rest rule allows
+                ids += [i for i in self.by_day[g].get(d1, []) if arcs[i].kind != "shift"]
+            fv = {i: var(size, int(flow[i])) for i in ids if i not in self.dead[g]}
+            for i, v in fv.items():
+                flow_vars[(g, i)] = v
+                if arcs[i].cost:
+                    cost_terms.append(int(arcs[i].cost) * v)
+                    sub_now += tm.scale * int(arcs[i].cost) * int(flow[i])
+            for node in {arcs[i].tail for i in fv} | {arcs[i].head for i in fv}:
+                outs = self.outs[g].get(node)
+                if outs is None:  # the horizon's end
+                    continue
+                ins = self.ins[g].get(node, [])
+                fixed = sum(int(flow[i]) for i in ins if i not in fv) - sum(int(flow[i]) for i in outs if i not in fv)
+                if node == tm.sources[g]:
+                    fixed += size
+                m.add(sum(fv[i] for i in outs if i in fv) - sum(fv[i] for i in ins if i in fv) == fixed)
+            per_shift: dict[tuple[int, int], list[cp_model.IntVar]] = {}
+            for i, v in fv.items():
+                if arcs[i].kind == "shift":
+                    per_shift.setdefault((arcs[i].day, arcs[i].type), []).append(v)
+            mine = self.mine[g]
+            for (d, ti), fs in per_shift.items():
+                if len(mine) == 1:
+                    n_expr.setdefault((d, ti, mine[0]), []).append(sum(fs))
+                    continue
+                parts = []
+                for k in mine:
+                    part = var(size, self.split.get((g, d, ti, k), 0))
+                    part_vars[(g, d, ti, k)] = part
+                    parts.append(part)
+                    n_expr.setdefault((d, ti, k), []).append(part)
+                m.add(sum(parts) == sum(fs))
+            for (gg, d, ti, k), c in self.split.items():
+                if gg == g and d0 <= d < d1:
+                    a, b = self._span(d, ti)
+                    cov_free[k, a:b] += c * tm.scale
+        # the breaks of the window's days, for every shift count there
+        terms: dict[tuple[int, int], list[tuple[cp_model.LinearExprT, int]]] = {}
+        break_vars: dict[tuple[int, int, int, int, int], cp_model.IntVar] = {}
+        for key in sorted(set(n_const) | set(n_expr)):
+            d, ti, k = key
+            exprs = n_expr.get(key, [])
+            a, b = self._span(d, ti)
+            for h in range(a, b):
+                terms.setdefault((k, h), []).extend((e, tm.scale) for e in exprs)
+            placed_all = []
+            for j, offsets in enumerate(self.types[ti].break_offsets):
+                placed = []
+                for p in offsets:
+                    now = self.breaks.get((d, ti, k, j, p), 0)
+                    v = var(everyone, now)
+                    break_vars[(d, ti, k, j, p)] = v
+                    placed.append(v)
+                    ba, bb = self._break_span(d, ti, j, p)
+                    cov_free[k, ba:bb] -= now * tm.scale
+                    for h in range(ba, bb):
+                        terms.setdefault((k, h), []).append((v, -tm.scale))
+                placed_all.append(placed)
+            for placed in placed_all:
+                m.add(sum(placed) == n_const.get(key, 0) + sum(exprs))
+        base = self.cov - cov_free  # coverage by what stays fixed
+        cost_now = self.gap_cost(self.cov)
+        big = int(tm.scale * (everyone + int(tm.need.max(initial=0)) + 1))
+        gap_terms: list[cp_model.LinearExprT] = []
+        for (k, h), ts in terms.items():
+            diff = int(self.cov[k, h] - tm.need[k, h])
+            u, o = var(big, max(0, -diff)), var(big, max(0, diff))
+            covered = cp_model.LinearExpr.weighted_sum([e for e, _c in ts], [c for _e, c in ts])
+            m.add(covered - o + u == int(tm.need[k, h] - base[k, h]))
+            gap_terms.append(self.wu * u + self.wo * o)
+            sub_now += tm.coverage_unit * int(cost_now[k, h])
+        if not gap_terms and not cost_terms:
+            return 0
+        objective = tm.coverage_unit * cp_model.LinearExpr.sum(gap_terms) + tm.scale * cp_model.LinearExpr.sum(
+            cost_terms
+        )
+        m.minimize(objective)
+        for v, val in hints:
+            m.add_hint(v, val)
+        got = milp_solve(m, seconds)
+        if got is None or got[0] > sub_now - 0.5:
+            return 0
+        x, before = got[1], self.objective()
+        # apply: flows, skill splits, breaks, coverage
+        for (g, i), v in flow_vars.items():
+            self.flow[g][i] = x[v.index]
+        self.split = {key: c for key, c in self.split.items() if not (key[0] in chosen and d0 <= key[1] < d1)}
+        for (g, i), v in flow_vars.items():
+            arc = tm.arcs[g][i]
+            if arc.kind == "shift" and len(self.mine[g]) == 1:
+                key4 = (g, arc.day, arc.type, self.mine[g][0])
+                self.split[key4] = self.split.get(key4, 0) + x[v.index]
+        for key4, part in part_vars.items():
+            self.split[key4] = x[part.index]
+        self.split = {key: c for key, c in self.split.items() if c}
+        self.breaks = {key: c for key, c in self.breaks.items() if not d0 <= key[0] < d1}
+        self.breaks.update({key5: x[v.index] for key5, v in break_vars.items() if x[v.index]})
+        self.cov = self._coverage()
+        return before - self.objective()
+
+
+def neighbourhood_search(
+    req: Requirements,
+    agents: list[Agent],
+    rules: Rules,
+    types: tuple[ShiftType, ...],
+    weeks: list[list[Placed]],
+    *,
+    deadline_s: float,
+    workers: int,
+    seed: int,
+    progress: Callable[[str], None] | None = None,
+) -> list[list[Placed]]:
+    """Improve ``weeks`` by moves of many agents at once (see the module docstring) until ``deadline_s``
+    seconds have passed or many steps in a row gained nothing. Raises ComputationError when the weeks are not
+    paths of the tour model (a week breaks a rule)."""
+    started = time.perf_counter()
+    say = progress or (lambda _t: None)
+    tm = build_tours(req, agents, rules, types, under_weight=rules.under_weight, over_weight=rules.over_weight)
+    st = _State(tm, types, encode(tm, types, weeks), rules.under_weight, rules.over_weight)
+    rng = np.random.default_rng(seed)
+    late = {t.index for t in types if t.end > rules.late_end}
+
+    def loaded(d: int, ti: int) -> tuple[int, int]:
+        return int(req.day(d).weekday() >= 5), int(ti in late)
+
+    hours = rules.slot / 60.0 / (tm.scale * tm.coverage_unit)
+    current = st.objective()
+    say(f"tour moves: from objective {current * hours:,.1f} h")
+    n_groups = len(tm.groups)
+    score = np.ones(len(_KINDS))
+    steps = kept = idle = 0
+    while time.perf_counter() - started < deadline_s - 0.2 and idle < _PATIENCE:
+        steps += 1
+        idle += 1
+        kind_i = int(rng.choice(len(_KINDS), p=score / score.sum()))
+        kind = _KINDS[kind_i]
+        width = min(tm.days, int(rng.choice(kind.widths)))
+        if kind.groups == 0:
+            chosen: list[int] = []
+        elif kind.groups < 0 or kind.groups >= n_groups:
+            chosen = list(range(n_groups))
+        else:
+            chosen = sorted(int(g) for g in rng.choice(n_groups, size=kind.groups, replace=False))
+        gaps = st.day_gaps()
+        starts = np.array([gaps[d : d + width].sum() for d in range(tm.days - width + 1)]) + 1.0
+        d0 = int(rng.choice(len(starts), p=starts / starts.sum()))
+        left = deadline_s - (time.perf_counter() - started)
+        gain = st.step(chosen, d0, d0 + width, min(_STEP_S, left - 0.1), workers, seed + steps)
+        score[kind_i] = 0.9 * score[kind_i] + (1.0 if gain > 0 else 0.0) + 0.02
+        if gain > 0:
+            kept += 1
+            idle = 0
+            current = st.objective()
+            say(
+                f"tour moves: step {steps} ({len(chosen)} groups × {width} days from day {d0}), {kept} kept, "
+                f"objective {current * hours:,.1f} h"
+            )
+    say(f"tour moves: {steps} steps, {kept} kept, objective {current * hours:,.1f} h")
+    flow, split, breaks = st.values()
+    return decompose(tm, types, flow, split, breaks, len(agents), loaded=loaded)
