@@ -1,17 +1,19 @@
-"""Neighbourhood search over the tour flow: many agents re-routed at once, one small CP-SAT model per step.
+"""Neighbourhood search over the tour flow: many agents re-routed at once, one small integer model per step.
 
 A step frees part of the schedule — the tours of some groups over a window of days, and every break of those
-days — and lets CP-SAT re-route it against what the rest leaves uncovered. Only the freed part is built:
-its flow arcs (plus the enter, chain and off arcs of the day after the window, so that the tours may meet
-the fixed rest of the week at any start time the rest rule still allows), flow conservation at the nodes they
-touch with the fixed flows as constants, the shift counts and breaks of the window's days, and the coverage
-gap of the slots those shifts reach. Its objective plus a constant is the whole model's objective, so a step
-is kept exactly when it lowers the weighted gap (plus overtime and unmet preferences). Every path stays a
-valid week (the network's paths are exactly the rule-keeping weeks).
+days — and re-solves it against what the rest leaves uncovered. Only the freed part is built: its flow arcs
+(plus the enter, chain and off arcs of the day after the window, so that the tours may meet the fixed rest of
+the week at any start time the rest rule still allows), flow conservation at the nodes they touch with the
+fixed flows as constants, the shift counts and breaks of the window's days, and the coverage gap of the slots
+those shifts reach. Its objective plus a constant is the whole model's objective, so a step is kept exactly
+when it lowers the weighted gap (plus overtime and unmet preferences). HiGHS's branch and bound solves a step
+(its linear relaxation is strong on these flows: most steps are proven optimal in a fraction of a second,
+where CP-SAT on two workers needs about a second). Every path stays a valid week (the network's paths are
+exactly the rule-keeping weeks).
 
-Windows are drawn at random, weighted towards the days whose gap is largest, and by kind (one group over one
-to four days, two groups over one to three days, every group over one or two days, breaks alone over the
-whole horizon); kinds that keep improving are drawn more often.
+Windows are drawn at random: the day weighted towards the days whose gap is largest, the kind — one, two or
+three groups (sharing a skill) over one to three days, or the breaks alone over the whole horizon — by how
+often each kind has gained lately per second it costs.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -33,25 +34,13 @@ from supportops.scheduling.tours import Node, TourModel, build_tours
 __all__ = ["neighbourhood_search"]
 
 _PATIENCE = 400  # steps without improvement before the search stops
-_STEP_S = 0.4  # seconds per step at most
+_STEP_S = 0.5  # seconds per step at most
 
 Key = tuple[str, Node]
 
 
-@dataclass(frozen=True, slots=True)
-class _Kind:
-    """A kind of window: ``groups`` freed (0: none, breaks only; -1: all) over ``widths`` days."""
-
-    groups: int
-    widths: tuple[int, ...]
-
-
-_KINDS = (
-    _Kind(1, (1, 2, 3, 4)),
-    _Kind(2, (1, 2, 3)),
-    _Kind(-1, (1, 2)),
-    _Kind(0, (7,)),
-)
+_KINDS = ((1, 1), (1, 2), (1, 3), (2, 1), (2, 2), (2, 3), (3, 1), (0, 7))
+"""Windows as (groups freed, days): 0 groups frees only the breaks."""
 
 
 class _State:
@@ -133,7 +122,7 @@ class _State:
         flow = {(g, i): int(v) for g, f in enumerate(self.flow) for i, v in enumerate(f) if v}
         return flow, dict(self.split), dict(self.breaks)
 
-    def step(self, chosen: list[int], d0: int, d1: int, seconds: float, workers: int, seed: int) -> int:
+    def step(self, chosen: list[int], d0: int, d1: int, seconds: float) -> int:
         """Free the tours of ``chosen`` groups over days [d0, d1) and every break of those days, re-solve that
         part, and keep it when it is better. Returns the gain (objective units; 0 when nothing was kept)."""
         from ortools.sat.python import cp_model
@@ -223,7 +212,6 @@ class _State:
             for placed in placed_all:
                 m.add(sum(placed) == n_const.get(key, 0) + sum(exprs))
         base = self.cov - cov_free  # coverage by what stays fixed
-        cost_now = self.gap_cost(self.cov)
         big = int(tm.scale * (everyone + int(tm.need.max(initial=0)) + 1))
         gap_terms: list[cp_model.LinearExprT] = []
         for (k, h), ts in terms.items():
@@ -232,7 +220,7 @@ class _State:
             covered = cp_model.LinearExpr.weighted_sum([e for e, _c in ts], [c for _e, c in ts])
             m.add(covered - o + u == int(tm.need[k, h] - base[k, h]))
             gap_terms.append(self.wu * u + self.wo * o)
-            sub_now += tm.coverage_unit * int(cost_now[k, h])
+            sub_now += tm.coverage_unit * (self.wu * max(0, -diff) + self.wo * max(0, diff))
         if not gap_terms and not cost_terms:
             return 0
         objective = tm.coverage_unit * cp_model.LinearExpr.sum(gap_terms) + tm.scale * cp_model.LinearExpr.sum(
@@ -244,7 +232,9 @@ class _State:
         got = milp_solve(m, seconds)
         if got is None or got[0] > sub_now - 0.5:
             return 0
-        x, before = got[1], self.objective()
+        before = self.objective()
+        saved = ([f.copy() for f in self.flow], self.split, self.breaks, self.cov)
+        x = got[1]
         # apply: flows, skill splits, breaks, coverage
         for (g, i), v in flow_vars.items():
             self.flow[g][i] = x[v.index]
@@ -260,7 +250,11 @@ class _State:
         self.breaks = {key: c for key, c in self.breaks.items() if not d0 <= key[0] < d1}
         self.breaks.update({key5: x[v.index] for key5, v in break_vars.items() if x[v.index]})
         self.cov = self._coverage()
-        return before - self.objective()
+        after = self.objective()
+        if after >= before:  # not better after all (HiGHS's tolerances): keep what was there
+            self.flow, self.split, self.breaks, self.cov = saved
+            return 0
+        return before - after
 
 
 def neighbourhood_search(
@@ -276,8 +270,9 @@ def neighbourhood_search(
     progress: Callable[[str], None] | None = None,
 ) -> list[list[Placed]]:
     """Improve ``weeks`` by moves of many agents at once (see the module docstring) until ``deadline_s``
-    seconds have passed or many steps in a row gained nothing. Raises ComputationError when the weeks are not
-    paths of the tour model (a week breaks a rule)."""
+    seconds have passed or many steps in a row gained nothing. ``seed`` draws the windows; the steps run on
+    one core (``workers`` is accepted for the CP-SAT stages' signature). Raises ComputationError when the
+    weeks are not paths of the tour model (a week breaks a rule)."""
     started = time.perf_counter()
     say = progress or (lambda _t: None)
     tm = build_tours(req, agents, rules, types, under_weight=rules.under_weight, over_weight=rules.over_weight)
@@ -292,26 +287,31 @@ def neighbourhood_search(
     current = st.objective()
     say(f"tour moves: from objective {current * hours:,.1f} h")
     n_groups = len(tm.groups)
-    score = np.ones(len(_KINDS))
+    skills = [set(st.mine[g]) for g in range(n_groups)]
+    wins = np.ones(len(_KINDS))  # recent successes and seconds per kind: kinds that pay are drawn more often
+    secs = np.full(len(_KINDS), 0.2)
     steps = kept = idle = 0
     while time.perf_counter() - started < deadline_s - 0.2 and idle < _PATIENCE:
         steps += 1
         idle += 1
-        kind_i = int(rng.choice(len(_KINDS), p=score / score.sum()))
-        kind = _KINDS[kind_i]
-        width = min(tm.days, int(rng.choice(kind.widths)))
-        if kind.groups == 0:
-            chosen: list[int] = []
-        elif kind.groups < 0 or kind.groups >= n_groups:
-            chosen = list(range(n_groups))
-        else:
-            chosen = sorted(int(g) for g in rng.choice(n_groups, size=kind.groups, replace=False))
+        rate = (wins + 0.05) / secs
+        kind_i = int(rng.choice(len(_KINDS), p=rate / rate.sum()))
+        size, width = _KINDS[kind_i]
+        width = min(tm.days, width)
+        chosen: list[int] = []
+        while len(chosen) < min(size, n_groups):  # groups that share a skill with those already chosen
+            near = [g for g in range(n_groups) if g not in chosen and any(skills[g] & skills[c] for c in chosen)]
+            pool = near if chosen and near else [g for g in range(n_groups) if g not in chosen]
+            chosen.append(int(rng.choice(pool)))
+        chosen.sort()
         gaps = st.day_gaps()
         starts = np.array([gaps[d : d + width].sum() for d in range(tm.days - width + 1)]) + 1.0
         d0 = int(rng.choice(len(starts), p=starts / starts.sum()))
         left = deadline_s - (time.perf_counter() - started)
-        gain = st.step(chosen, d0, d0 + width, min(_STEP_S, left - 0.1), workers, seed + steps)
-        score[kind_i] = 0.9 * score[kind_i] + (1.0 if gain > 0 else 0.0) + 0.02
+        t0 = time.perf_counter()
+        gain = st.step(chosen, d0, d0 + width, min(_STEP_S, left - 0.1))
+        wins[kind_i] = 0.8 * wins[kind_i] + (gain > 0)
+        secs[kind_i] = 0.8 * secs[kind_i] + 0.2 * (time.perf_counter() - t0)
         if gain > 0:
             kept += 1
             idle = 0

@@ -329,8 +329,10 @@ def solve_tours(
     max_arcs: int = 400_000,
 ) -> tuple[list[list[Placed]], bool]:
     """Per agent its week (day, type, skill, break offsets) from the weighted tour model within about
-    ``budget`` seconds, and whether CP-SAT proved it optimal within the rounding window. Raises
-    ComputationError when the model is too large or no solution is found in time."""
+    ``budget`` seconds, and whether CP-SAT proved it optimal within the rounding window (False when HiGHS or
+    the rounded relaxation gave it). A machine too busy for either solver within the budget still gets the
+    rounded relaxation (valid weeks, rougher coverage). Raises ComputationError when the model is too large
+    or a group has no valid week."""
     from ortools.sat.python import cp_model
 
     started = time.perf_counter()
