@@ -1,9 +1,10 @@
 """The full metric set by queue × day over 10 million contact legs: supportops on DuckDB against pandas.
 
 Builds 10,000,000 synthetic inbound legs (20 queues, voice / chat / email / messaging / bot, a tenth of the
-conversations with a transferred second leg, 2 million customers so that repeat contacts occur, abandons, flow
--outs, outbound calls, escalations to tiers 2 and 3, reasons with gaps) over a year in America/New_York (so the
-daylight-saving arithmetic is exercised), and 1,000,000 survey responses, with DuckDB's ``range()``.
+conversations with a transferred second leg, 2 million customer keys of which some come back 31 hours, 5 days
+or 9 days later, about the same reason or not, and some hold six overlapping conversations; abandons,
+flow-outs, outbound calls, escalations to tiers 2 and 3, reasons with gaps) over a year in America/New_York (so
+the daylight-saving arithmetic is exercised), and 1,000,000 survey responses, with DuckDB's ``range()``.
 
 Then computes every contact and survey metric of the catalogue by queue × local day twice: through
 ``supportops.metrics.compute_metrics`` on DuckDB (timed from the query to the Python rows), and in pandas from
@@ -54,7 +55,9 @@ def build(con: Any, rows: int) -> None:
                CASE WHEN i % 10 = 1 THEN 2 ELSE 1 END AS leg_seq,
                'bench' AS source_system, CAST(i AS VARCHAR) AS source_record_id, 'b' AS ingest_batch_id,
                channel, CASE WHEN i % 101 = 0 THEN 'outbound' ELSE 'inbound' END AS direction,
-               'Q' || (i % 20) AS queue_id, 'K' || ((conv * 7919) % 2000000) AS customer_key,
+               'Q' || (i % 20) AS queue_id, 'K' || (CASE WHEN conv % 1000 < 7 THEN conv - conv % 1000 WHEN conv % 5 = 2 THEN conv - 36012
+                                WHEN conv % 5 = 3 THEN conv - 150018 WHEN conv % 7 = 4 THEN conv - 250000
+                                ELSE conv END * 7919 % 2000000) AS customer_key,
                CASE WHEN outcome = 'handled' THEN 'A' || (i % 400) END AS agent_id,
                CASE WHEN i % 500 = 0 THEN 3 WHEN i % 10 = 1 THEN 2 ELSE 1 END AS tier,
                at_ts AS arrived_at,

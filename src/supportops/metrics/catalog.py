@@ -58,6 +58,11 @@ def _conv(t: MetricTables) -> ir.Table:
     return t.conversations
 
 
+def _rep(t: MetricTables) -> ir.Table:
+    assert t.repeats is not None
+    return t.repeats
+
+
 def _surv(t: MetricTables) -> ir.Table:
     assert t.surveys is not None
     return t.surveys
@@ -536,11 +541,11 @@ METRICS: tuple[Metric, ...] = (
         unit="fraction",
         better="lower",
         category="outcome",
-        source="conversations",
+        source="repeats",
         formula="eligible handled conversations followed by the customer's next inbound conversation "
         "(same reason_l1 when known) within targets.repeat_window_days / eligible ones",
         requires=(*_CONV, "contacts.customer_key", "contacts.reason_l1", "contacts.ended_at"),
-        expr=lambda t: _ratio(_conv(t)._repeat.sum(), _conv(t)._repeat_eligible.sum()),
+        expr=lambda t: _ratio(_rep(t)._repeat.sum(), _rep(t)._repeat_eligible.sum()),
         target=lambda s: _max(s.targets.repeat_rate_max),
     ),
     Metric(

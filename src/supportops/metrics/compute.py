@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["MetricResult", "compute_metrics", "resolve_metrics"]
 
-_SOURCES = ("legs", "conversations", "surveys", "states")
+_SOURCES = ("legs", "conversations", "repeats", "surveys", "states")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -95,6 +95,7 @@ def _source_table(tables: MetricTables, source: str) -> Any:
     return {
         "legs": tables.legs,
         "conversations": tables.conversations,
+        "repeats": tables.repeats,
         "surveys": tables.surveys,
         "states": tables.states,
     }[source]
@@ -134,7 +135,9 @@ def compute_metrics(
                 dims = ", ".join(d for d in grouping.dimensions if d not in STATE_DIMENSIONS)
                 notes.append(f"agent-state metrics ({', '.join(m.slug for m in wanted)}) cannot be split by {dims}")
             elif source != "states" or any(m in shown for m in wanted):
-                table_name = {"legs": "contacts", "conversations": "contacts"}.get(source, source)
+                table_name = {"legs": "contacts", "conversations": "contacts", "repeats": "contacts"}.get(
+                    source, source
+                )
                 if source == "states":
                     table_name = "agent_states"
                 notes.append(f"no {table_name} table: {', '.join(m.slug for m in wanted)} not computed")

@@ -1,6 +1,7 @@
 """What a metric is: a declared object with its formula as an Ibis aggregation, its unit, direction and target.
 
-A :class:`Metric` names the derived table it aggregates (``source``: legs, conversations, surveys or states,
+A :class:`Metric` names the derived table it aggregates (``source``: legs, conversations, repeats, surveys or
+states,
 see :mod:`supportops.metrics.tables`), its formula as ``expr(tables) -> Ibis scalar expression`` (evaluated once
 per group), or, for a metric built from others, ``derive(values)`` over its ``dependencies``. Targets come
 from the workspace settings, never from the metric itself. The catalogue lives in
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["Better", "Category", "Metric", "Source", "Target", "Unit"]
 
 Better = Literal["higher", "lower", "target"]
-Source = Literal["legs", "conversations", "surveys", "states", "derived"]
+Source = Literal["legs", "conversations", "repeats", "surveys", "states", "derived"]
 Unit = Literal["count", "fraction", "seconds", "score", "hours", "currency", "per_hour"]
 Category = Literal["volume", "speed", "efficiency", "outcome", "customer", "mix"]
 

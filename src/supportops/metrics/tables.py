@@ -7,8 +7,9 @@
   (``offered``, ``short_abandon``, ``handle_ms`` ...);
 - ``conversations``: one row per inbound conversation, with the attributes of its first leg (earliest
   arrival to the microsecond, then lowest ``leg_seq``; an exact tie picks either), conversation facts over
-  all its legs (handled, resolved, escalated, highest tier, surveyed) and the repeat-contact flags of
-  :mod:`supportops.metrics.repeat`;
+  all its legs (handled, resolved, escalated, highest tier, surveyed);
+- ``repeats``: the conversations that have a customer key, with their grouping columns and the repeat-contact
+  flags of :mod:`supportops.metrics.repeat` (a narrow table: its sort carries only what the flags need);
 - ``surveys``: responses, attributed to the surveyed conversation's groups (agent and team from the survey,
   the agent at response time, when it names one);
 - ``states``: agent-state seconds split on bucket boundaries, with the agent's program, team, site and the
@@ -99,6 +100,7 @@ class MetricTables:
     grouping: Grouping
     legs: ir.Table | None
     conversations: ir.Table | None
+    repeats: ir.Table | None
     surveys: ir.Table | None
     states: ir.Table | None
     offsets: OffsetSchedule
@@ -168,12 +170,12 @@ def build_tables(
     """Derive the metric tables of ``con`` (a DuckDB or PySpark Ibis backend) for ``grouping`` and a period.
 
     ``start``/``end`` are UTC instants (end exclusive) on the arrival time. ``cache`` materialises the
-    conversation table once (it feeds conversation, survey and repeat metrics). ``sources`` names the tables
-    the caller will aggregate (``legs``, ``conversations``, ``surveys``, ``states``; default all): the others
-    are not built.
+    conversation table once (it feeds conversation, repeat and survey metrics). ``sources`` names the tables
+    the caller will aggregate (``legs``, ``conversations``, ``repeats``, ``surveys``, ``states``; default all):
+    the others are not built.
     """
-    wanted = set(sources) if sources is not None else {"legs", "conversations", "surveys", "states"}
-    want_conversations = bool(wanted & {"conversations", "surveys"})
+    wanted = set(sources) if sources is not None else {"legs", "conversations", "repeats", "surveys", "states"}
+    want_conversations = bool(wanted & {"conversations", "repeats", "surveys"})
     import ibis
 
     first, last_arrival, last, longest = _time_range(con)
@@ -199,6 +201,7 @@ def build_tables(
 
     legs: ir.Table | None = None
     conversations: ir.Table | None = None
+    repeats: ir.Table | None = None
     surveys: ir.Table | None = None
     states: ir.Table | None = None
     has_agents = has_table(con, "agents")
@@ -237,27 +240,9 @@ def build_tables(
                 )
             )
 
-            def first_leg(of: ir.Table, cols: tuple[str, ...]) -> ir.Value:
-                key = epoch_us(of.arrived_at) * 100 + ibis.least(of.leg_seq.fill_null(1), 99)
-                return arg_min(ibis.struct({name: of[name] for name in cols}), key)
-
-            all_legs: ir.Table = legs  # before the period filter: the lookup sees the whole warehouse
-
-            def starts_of(need: ir.Table) -> ir.Table:
-                # Only the conversations with a leg of one of these customers: the direct search is rare, and
-                # a second grouping of every leg would cost as much as the conversation table itself.
-                own = all_legs.filter(all_legs.customer_key.isin(need._k)).select("conversation_id").distinct()
-                few = all_legs.semi_join(own, "conversation_id")
-                firsts = few.group_by("conversation_id").aggregate(
-                    _s=first_leg(few, ("customer_key", "reason_l1", "arrived_at"))
-                )
-                firsts = firsts.select(
-                    _sk=firsts._s["customer_key"], _sr=firsts._s["reason_l1"], _st=firsts._s["arrived_at"]
-                )
-                return firsts.filter(firsts._sk.notnull())
-
+            first_key = epoch_us(legs.arrived_at) * 100 + ibis.least(legs.leg_seq.fill_null(1), 99)
             conv = legs.group_by("conversation_id").aggregate(
-                _f=first_leg(legs, first_cols),
+                _f=arg_min(ibis.struct({name: legs[name] for name in first_cols}), first_key),
                 _conv_end=ibis.coalesce(legs.ended_at, legs.arrived_at).max(),
                 _conv_handled=ibis.ifelse(legs.outcome == "handled", 1, 0).max(),
                 _conv_resolved=legs.resolved.cast("int32").max(),
@@ -273,14 +258,21 @@ def build_tables(
                 conv = conv.mutate(_surveyed=conv._surveyed.fill_null(0))
             else:
                 conv = conv.mutate(_surveyed=ibis.literal(0))
-            from supportops.metrics.repeat import with_repeat_flags
-
-            conv = with_repeat_flags(
-                conv, window_days=settings.targets.repeat_window_days, data_end_epoch_s=last_arrival, starts=starts_of
-            )
-            conv = conv.drop(*(c for c in ("customer_key", "reason_l1", "arrived_at") if c not in grouping.names))
             if cache:
                 conv = conv.cache()
+            if "repeats" in wanted:
+                from supportops.metrics.repeat import with_repeat_flags
+
+                need = ("conversation_id", "customer_key", "reason_l1", "arrived_at", "_conv_end", "_conv_handled")
+                flagged = with_repeat_flags(
+                    conv.select(*dict.fromkeys((*need, "_arrived_s", *grouping.names))),
+                    window_days=settings.targets.repeat_window_days,
+                    data_end_epoch_s=last_arrival,
+                    cache=cache,
+                )
+                flagged = flagged.select(*dict.fromkeys(("_arrived_s", *grouping.names, "_repeat_eligible", "_repeat")))
+                repeats = flagged.filter(in_period(flagged._arrived_s))
+            conv = conv.drop(*(c for c in ("customer_key", "reason_l1", "arrived_at") if c not in grouping.names))
             if has_table(con, "surveys"):
                 s = con.table("surveys")
                 keys = [*grouping.dimensions, *((grouping.grain,) if grouping.grain else ())]
@@ -311,6 +303,7 @@ def build_tables(
         grouping=grouping,
         legs=legs,
         conversations=conversations,
+        repeats=repeats,
         surveys=surveys,
         states=states,
         offsets=offsets,
