@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from metrics.backends import Loader, utc
 from supportops.config import Settings
@@ -116,3 +119,74 @@ def test_overlapping_conversations_are_searched_directly(load: Loader) -> None:
     got = {r["day"]: r["repeat_rate_7d"] for r in res.rows}
     assert got["2024-01-02"] == pytest.approx(2 / 4)  # c20, c21 of c20, c21, c23, c24
     assert got["2024-01-04"] == pytest.approx(0.0)  # c22
+
+
+# ---- the sorted pass against the definition, on random conversations (DuckDB, in memory)
+
+_DAY_S = 86_400
+
+
+def _brute_force(convs: list[tuple[str | None, str | None, int, int, bool]], window_days: int) -> list[int]:
+    """Repeat flag per conversation straight from the definition (quadratic): 1 repeat, 0 not, -1 not eligible."""
+    data_end = max(start for _, _, start, _, _ in convs)
+    out = []
+    for k, r, start, end, handled in convs:
+        if not handled or k is None or end + window_days * _DAY_S > data_end:
+            out.append(-1)
+            continue
+        hit = any(
+            k2 == k and end < s2 <= end + window_days * _DAY_S and (r is None or r2 == r)
+            for k2, r2, s2, _, _ in convs
+        )
+        out.append(int(hit))
+    return out
+
+
+_conversation = st.tuples(
+    st.sampled_from(["k1", "k2", "k3", None]),
+    st.sampled_from(["a", "b", None]),
+    st.integers(0, 20 * 24).map(lambda h: h * 3600),  # start, seconds, on the hour so that ties and starts
+    st.integers(0, 72).map(lambda h: h * 3600),  # exactly on a window's edge are common; long ones overlap
+    st.booleans(),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_conversation, min_size=1, max_size=25), st.sampled_from([1, 2, 7]))
+def test_sorted_pass_matches_the_definition(
+    rows: list[tuple[str | None, str | None, int, int, bool]], window_days: int
+) -> None:
+    import pyarrow as pa
+
+    from supportops.metrics import duckdb_backend
+    from supportops.metrics.backend import quiet_ibis_duckdb
+    from supportops.metrics.repeat import with_repeat_flags
+
+    convs = [(k, r, start, start + length, handled) for k, r, start, length, handled in rows]
+    base = datetime(2024, 1, 1, tzinfo=UTC)
+    table = pa.table(
+        {
+            "conversation_id": [f"c{i}" for i in range(len(convs))],
+            "customer_key": pa.array([c[0] for c in convs], pa.string()),
+            "reason_l1": pa.array([c[1] for c in convs], pa.string()),
+            "arrived_at": pa.array([base + timedelta(seconds=c[2]) for c in convs], pa.timestamp("us", tz="UTC")),
+            "_conv_end": pa.array([base + timedelta(seconds=c[3]) for c in convs], pa.timestamp("us", tz="UTC")),
+            "_conv_handled": [int(c[4]) for c in convs],
+        }
+    )
+    con = duckdb_backend(None)
+    with quiet_ibis_duckdb():
+        t = con.create_table("convs", table)
+    data_end = int(base.timestamp()) + max(c[2] for c in convs)
+    expected = _brute_force(convs, window_days)
+    for followers in (1, 3):
+        with quiet_ibis_duckdb():
+            flagged = with_repeat_flags(t, window_days=window_days, data_end_epoch_s=data_end, followers=followers)
+            got = {r["conversation_id"]: r for r in flagged.to_pyarrow().to_pylist()}
+        assert set(got) == {f"c{i}" for i, c in enumerate(convs) if c[0] is not None}
+        for i, want in enumerate(expected):
+            row = got.get(f"c{i}")
+            if row is None:
+                continue
+            flag = row["_repeat"] if row["_repeat_eligible"] else -1
+            assert flag == want, (i, convs[i], followers)
