@@ -200,7 +200,7 @@ def build_schedule(
             staff,
             rules,
             types,
-            budget=max(3.0, 0.25 * (time_limit - elapsed())),
+            budget=max(3.0, 0.3 * (time_limit - elapsed())),
             workers=workers,
             seed=seed,
             progress=lambda text: say(0.3, text),

@@ -291,7 +291,7 @@ def neighbourhood_search(
     wins = np.ones(len(_KINDS))  # recent successes and seconds per kind: kinds that pay are drawn more often
     secs = np.full(len(_KINDS), 0.2)
     steps = kept = idle = 0
-    while time.perf_counter() - started < deadline_s - 0.2 and idle < _PATIENCE:
+    while time.perf_counter() - started < deadline_s - 0.6 and idle < _PATIENCE:
         steps += 1
         idle += 1
         rate = (wins + 0.05) / secs
@@ -309,7 +309,7 @@ def neighbourhood_search(
         d0 = int(rng.choice(len(starts), p=starts / starts.sum()))
         left = deadline_s - (time.perf_counter() - started)
         t0 = time.perf_counter()
-        gain = st.step(chosen, d0, d0 + width, min(_STEP_S, left - 0.1))
+        gain = st.step(chosen, d0, d0 + width, min(_STEP_S, left - 0.6))
         wins[kind_i] = 0.8 * wins[kind_i] + (gain > 0)
         secs[kind_i] = 0.8 * secs[kind_i] + 0.2 * (time.perf_counter() - t0)
         if gain > 0:

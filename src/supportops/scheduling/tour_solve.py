@@ -366,7 +366,7 @@ def solve_tours(
             v = x[f.index]
             window.add_linear_constraint(f, math.floor(v + 1e-6), math.ceil(v - 1e-6))
     say("tour model: whole tours and breaks within the relaxation's rounding window (HiGHS)")
-    found = milp_solve(window, max(0.5, 0.8 * left()))
+    found = milp_solve(window, max(0.5, 0.85 * left()))
     if found is not None:
         say(f"tour model: weighted gap {found[0] * hours:,.1f} h (with overtime and preferences)")
         return decompose(tm, types, *_values_of(tm, found[1]), len(agents), loaded=loaded), False
