@@ -181,3 +181,23 @@ def test_neighbourhood_search_keeps_rules_and_never_worsens() -> None:
     for who, week in zip(staff, moved, strict=True):
         assert keeps_rules(week, who, rl, types, req.days) == []
     assert weighted(moved) <= weighted(start) + 1e-9
+
+
+def test_a_machine_too_busy_for_both_solvers_still_gets_valid_weeks(monkeypatch: pytest.MonkeyPatch) -> None:
+    from supportops.scheduling import tour_solve
+
+    def nothing(*_args: object, **_kwargs: object) -> None:
+        return None
+
+    def timed_out(*_args: object, **_kwargs: object) -> None:
+        raise ComputationError("the tour model found no solution in time (UNKNOWN)")
+
+    monkeypatch.setattr(tour_solve, "milp_solve", nothing)
+    monkeypatch.setattr(tour_solve, "_cp_sat_rounding", timed_out)
+    req, staff, rl = _instance()
+    types = shift_types(rl)
+    weeks, proven = tour_solve.solve_tours(req, staff, rl, types, budget=3.0, workers=1, seed=0)
+    assert not proven
+    assert sum(len(w) for w in weeks) > 0
+    for who, week in zip(staff, weeks, strict=True):
+        assert keeps_rules(week, who, rl, types, req.days) == []
