@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -130,13 +130,12 @@ def _brute_force(convs: list[tuple[str | None, str | None, int, int, bool]], win
     """Repeat flag per conversation straight from the definition (quadratic): 1 repeat, 0 not, -1 not eligible."""
     data_end = max(start for _, _, start, _, _ in convs)
     out = []
-    for k, r, start, end, handled in convs:
+    for k, r, _start, end, handled in convs:
         if not handled or k is None or end + window_days * _DAY_S > data_end:
             out.append(-1)
             continue
         hit = any(
-            k2 == k and end < s2 <= end + window_days * _DAY_S and (r is None or r2 == r)
-            for k2, r2, s2, _, _ in convs
+            k2 == k and end < s2 <= end + window_days * _DAY_S and (r is None or r2 == r) for k2, r2, s2, _, _ in convs
         )
         out.append(int(hit))
     return out
@@ -163,21 +162,21 @@ def test_sorted_pass_matches_the_definition(
     from supportops.metrics.repeat import with_repeat_flags
 
     convs = [(k, r, start, start + length, handled) for k, r, start, length, handled in rows]
-    base = datetime(2024, 1, 1, tzinfo=UTC)
+    base = int(datetime(2024, 1, 1, tzinfo=UTC).timestamp())
     table = pa.table(
         {
             "conversation_id": [f"c{i}" for i in range(len(convs))],
             "customer_key": pa.array([c[0] for c in convs], pa.string()),
             "reason_l1": pa.array([c[1] for c in convs], pa.string()),
-            "arrived_at": pa.array([base + timedelta(seconds=c[2]) for c in convs], pa.timestamp("us", tz="UTC")),
-            "_conv_end": pa.array([base + timedelta(seconds=c[3]) for c in convs], pa.timestamp("us", tz="UTC")),
+            "_start_us": [(base + c[2]) * 1_000_000 for c in convs],
+            "_end_us": [(base + c[3]) * 1_000_000 for c in convs],
             "_conv_handled": [int(c[4]) for c in convs],
         }
     )
     con = duckdb_backend(None)
     with quiet_ibis_duckdb():
         t = con.create_table("convs", table)
-    data_end = int(base.timestamp()) + max(c[2] for c in convs)
+    data_end = base + max(c[2] for c in convs)
     expected = _brute_force(convs, window_days)
     for followers in (1, 3):
         with quiet_ibis_duckdb():

@@ -40,7 +40,8 @@ def with_repeat_flags(
     """The conversations that have a customer key, with ``_repeat_eligible`` and ``_repeat`` (0/1) added.
 
     ``conversations`` has one row per conversation with ``conversation_id``, ``customer_key``, ``reason_l1``,
-    ``arrived_at`` (start), ``_conv_end`` (end) and ``_conv_handled`` (0/1); other columns pass through.
+    ``_start_us`` and ``_end_us`` (start and end, UTC epoch microseconds) and ``_conv_handled`` (0/1); other
+    columns pass through.
     ``data_end_epoch_s`` is the last arrival in the warehouse (UTC epoch seconds); without it nothing is
     eligible. The direct search reads the starts from ``conversations`` (so pass a stored table, or a cheap
     one). ``followers`` (≥ 1) trades the width of the sorted pass against how often the direct search runs;
@@ -49,13 +50,11 @@ def with_repeat_flags(
     """
     import ibis
 
-    from supportops.metrics.tables import epoch_us
-
     if followers < 1:
         raise ValueError(f"followers must be at least 1, not {followers}")
     # instants as UTC epoch microseconds: integer comparisons, and no calendar arithmetic for the horizon
     c = conversations.filter(conversations.customer_key.notnull())
-    c = c.mutate(_s=epoch_us(c.arrived_at), _e=epoch_us(c._conv_end))
+    c = c.mutate(_s=c._start_us, _e=c._end_us)
     c = c.mutate(_hz=c._e + window_days * 86_400_000_000)
     w = ibis.window(group_by=[c.customer_key], order_by=[c._s])
     nexts = {}
@@ -84,8 +83,7 @@ def with_repeat_flags(
         _cid="conversation_id", _k="customer_key", _r="reason_l1", _end="_e", _lim="_hz"
     )
     src = conversations.filter(conversations.customer_key.notnull())
-    found_starts = src.select(_sk="customer_key", _sr="reason_l1", _st="arrived_at")
-    found_starts = found_starts.mutate(_st=epoch_us(found_starts._st))
+    found_starts = src.select(_sk="customer_key", _sr="reason_l1", _st="_start_us")
     hits = need.join(
         found_starts, [need._k == found_starts._sk, found_starts._st > need._end, found_starts._st <= need._lim]
     )

@@ -233,23 +233,26 @@ def build_tables(
         if want_conversations:
             from supportops.metrics.native import arg_min
 
-            # conversation facts over all legs, and the first leg's attributes (by arrival, then leg_seq)
-            first_cols = tuple(
-                dict.fromkeys(
-                    ("customer_key", "reason_l1", "channel", "tier", "arrived_at", "_arrived_s", *grouping.names)
-                )
-            )
-
+            # conversation facts over all legs, and the first leg's attributes (by arrival, then leg_seq); the
+            # first arrival is the earliest one, so instants need no arg_min and the time grain is bucketed once
+            # per conversation
+            first_cols = tuple(dict.fromkeys(("customer_key", "reason_l1", "channel", "tier", *grouping.dimensions)))
             first_key = epoch_us(legs.arrived_at) * 100 + ibis.least(legs.leg_seq.fill_null(1), 99)
             conv = legs.group_by("conversation_id").aggregate(
                 _f=arg_min(ibis.struct({name: legs[name] for name in first_cols}), first_key),
-                _conv_end=ibis.coalesce(legs.ended_at, legs.arrived_at).max(),
+                _start_us=epoch_us(legs.arrived_at).min(),
+                _end_us=epoch_us(ibis.coalesce(legs.ended_at, legs.arrived_at)).max(),
                 _conv_handled=ibis.ifelse(legs.outcome == "handled", 1, 0).max(),
                 _conv_resolved=legs.resolved.cast("int32").max(),
                 _conv_escalated=ibis.ifelse(legs.escalated.fill_null(False), 1, 0).max(),
                 _conv_max_tier=ibis.greatest(legs.tier.fill_null(1), legs.escalation_level.fill_null(0)).max(),
             )
-            conv = conv.mutate(**{name: conv._f[name] for name in first_cols}, _first=ibis.literal(True)).drop("_f")
+            conv = conv.mutate(
+                **{name: conv._f[name] for name in first_cols},
+                _arrived_s=conv._start_us // 1_000_000,
+                _first=ibis.literal(True),
+            ).drop("_f")
+            conv = conv.mutate(**bucket(conv._arrived_s))
             if has_table(con, "surveys"):
                 s = con.table("surveys")
                 surveyed = s.filter(s.conversation_id.notnull()).select("conversation_id").distinct()
@@ -263,7 +266,7 @@ def build_tables(
             if "repeats" in wanted:
                 from supportops.metrics.repeat import with_repeat_flags
 
-                need = ("conversation_id", "customer_key", "reason_l1", "arrived_at", "_conv_end", "_conv_handled")
+                need = ("conversation_id", "customer_key", "reason_l1", "_start_us", "_end_us", "_conv_handled")
                 flagged = with_repeat_flags(
                     conv.select(*dict.fromkeys((*need, "_arrived_s", *grouping.names))),
                     window_days=settings.targets.repeat_window_days,
@@ -272,7 +275,7 @@ def build_tables(
                 )
                 flagged = flagged.select(*dict.fromkeys(("_arrived_s", *grouping.names, "_repeat_eligible", "_repeat")))
                 repeats = flagged.filter(in_period(flagged._arrived_s))
-            conv = conv.drop(*(c for c in ("customer_key", "reason_l1", "arrived_at") if c not in grouping.names))
+            conv = conv.drop(*(c for c in ("customer_key", "reason_l1") if c not in grouping.names))
             if has_table(con, "surveys"):
                 s = con.table("surveys")
                 keys = [*grouping.dimensions, *((grouping.grain,) if grouping.grain else ())]
