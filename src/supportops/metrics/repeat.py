@@ -37,11 +37,11 @@ def with_repeat_flags(
     followers: int = FOLLOWERS,
     cache: bool = True,
 ) -> ir.Table:
-    """The conversations that have a customer key, with ``_repeat_eligible`` and ``_repeat`` (0/1) added.
+    """``conversations`` with ``_repeat_eligible`` and ``_repeat`` (0/1) for each.
 
     ``conversations`` has one row per conversation with ``conversation_id``, ``customer_key``, ``reason_l1``,
-    ``_start_us`` and ``_end_us`` (start and end, UTC epoch microseconds) and ``_conv_handled`` (0/1); other
-    columns pass through.
+    ``_start_us`` and ``_end_us`` (start and end, UTC epoch microseconds) and ``_conv_handled`` (0/1); the
+    result has its columns but the instants and ``_conv_handled``, in no particular order.
     ``data_end_epoch_s`` is the last arrival in the warehouse (UTC epoch seconds); without it nothing is
     eligible. The direct search reads the starts from ``conversations`` (so pass a stored table, or a cheap
     one). ``followers`` (≥ 1) trades the width of the sorted pass against how often the direct search runs;
@@ -52,35 +52,38 @@ def with_repeat_flags(
 
     if followers < 1:
         raise ValueError(f"followers must be at least 1, not {followers}")
-    # instants as UTC epoch microseconds: integer comparisons, and no calendar arithmetic for the horizon
+
+    def eligible_of(t: ir.Table) -> ir.BooleanValue:
+        if data_end_epoch_s is None:
+            return ibis.literal(False)
+        elapsed = t._end_us // 1_000_000 + window_days * 86400 <= data_end_epoch_s
+        return (t.customer_key.notnull() & (t._conv_handled == 1) & elapsed).fill_null(False)
+
+    # instants are UTC epoch microseconds: integer comparisons, and no calendar arithmetic for the horizon
     c = conversations.filter(conversations.customer_key.notnull())
-    c = c.mutate(_s=c._start_us, _e=c._end_us)
-    c = c.mutate(_hz=c._e + window_days * 86_400_000_000)
-    w = ibis.window(group_by=[c.customer_key], order_by=[c._s])
+    w = ibis.window(group_by=[c.customer_key], order_by=[c._start_us])
     nexts = {}
     for j in range(1, followers + 1):
-        nexts[f"_t{j}"] = c._s.lead(j).over(w)
+        nexts[f"_t{j}"] = c._start_us.lead(j).over(w)
         nexts[f"_r{j}"] = c.reason_l1.lead(j).over(w)
-    c = c.mutate(**nexts)
-    if data_end_epoch_s is None:
-        eligible: ir.BooleanValue = ibis.literal(False)
-    else:
-        eligible = (c._conv_handled == 1) & (c._e // 1_000_000 + window_days * 86400 <= data_end_epoch_s)
+    c = c.mutate(**nexts, _hz=c._end_us + window_days * 86_400_000_000)
     qualifies = []
     for j in range(1, followers + 1):
         t, r = c[f"_t{j}"], c[f"_r{j}"]
         same = c.reason_l1.isnull() | (r == c.reason_l1).fill_null(False)
-        qualifies.append(t.notnull() & (t > c._e) & (t <= c._hz) & same)
+        qualifies.append(t.notnull() & (t > c._end_us) & (t <= c._hz) & same)
     hit = qualifies[0]
     for q in qualifies[1:]:
         hit = hit | q
     last = c[f"_t{followers}"]
-    c = c.mutate(_eligible=eligible, _hit=hit, _open=~hit & last.notnull() & (last <= c._hz)).drop(*nexts)
+    # only eligible conversations are judged (all of them are candidates for the next start, above)
+    c = c.mutate(_hit=hit, _open=~hit & last.notnull() & (last <= c._hz)).filter(eligible_of(c))
+    c = c.drop(*nexts, "_start_us", "_conv_handled")
     if cache:  # the sorted pass feeds the flags and the direct search: run it once
         c = c.cache()
     # every follower read starts within the window without qualifying: look for a start directly
-    need = c.filter(c._eligible & c._open).select(
-        _cid="conversation_id", _k="customer_key", _r="reason_l1", _end="_e", _lim="_hz"
+    need = c.filter(c._open).select(
+        _cid="conversation_id", _k="customer_key", _r="reason_l1", _end="_end_us", _lim="_hz"
     )
     src = conversations.filter(conversations.customer_key.notnull())
     found_starts = src.select(_sk="customer_key", _sr="reason_l1", _st="_start_us")
@@ -91,6 +94,10 @@ def with_repeat_flags(
         _fb=ibis.ifelse(hits._r.isnull() | (hits._sr == hits._r).fill_null(False), 1, 0).max()
     )
     c = c.left_join(found, c.conversation_id == found._cid).drop("_cid")
-    repeat = c._eligible & (c._hit | (c._open & (c._fb.fill_null(0) == 1)))
-    c = c.mutate(_repeat_eligible=ibis.ifelse(c._eligible, 1, 0), _repeat=ibis.ifelse(repeat, 1, 0))
-    return c.drop("_s", "_e", "_hz", "_eligible", "_hit", "_open", "_fb")
+    repeat = c._hit | (c._open & (c._fb.fill_null(0) == 1))
+    c = c.mutate(_repeat_eligible=ibis.literal(1), _repeat=ibis.ifelse(repeat, 1, 0))
+    c = c.drop("_end_us", "_hz", "_hit", "_open", "_fb")
+    # and every other conversation, so that each group of conversations is present
+    rest = conversations.filter(~eligible_of(conversations))
+    rest = rest.mutate(_repeat_eligible=ibis.literal(0), _repeat=ibis.literal(0)).select(*c.columns)
+    return c.union(rest)
