@@ -233,25 +233,38 @@ def build_tables(
         if want_conversations:
             from supportops.metrics.native import arg_min
 
-            # conversation facts over all legs, and the first leg's attributes (by arrival, then leg_seq); the
-            # first arrival is the earliest one, so instants need no arg_min and the time grain is bucketed once
-            # per conversation
+            # conversation facts over all legs, and the first leg's attributes (by arrival, then leg_seq). Most
+            # conversations have one leg: only the others are grouped (the first arrival is the earliest one, so
+            # instants need no arg_min), and the time grain is bucketed once per conversation.
             first_cols = tuple(dict.fromkeys(("customer_key", "reason_l1", "channel", "tier", *grouping.dimensions)))
-            first_key = epoch_us(legs.arrived_at) * 100 + ibis.least(legs.leg_seq.fill_null(1), 99)
-            conv = legs.group_by("conversation_id").aggregate(
-                _f=arg_min(ibis.struct({name: legs[name] for name in first_cols}), first_key),
-                _start_us=epoch_us(legs.arrived_at).min(),
-                _end_us=epoch_us(ibis.coalesce(legs.ended_at, legs.arrived_at)).max(),
-                _conv_handled=ibis.ifelse(legs.outcome == "handled", 1, 0).max(),
-                _conv_resolved=legs.resolved.cast("int32").max(),
-                _conv_escalated=ibis.ifelse(legs.escalated.fill_null(False), 1, 0).max(),
-                _conv_max_tier=ibis.greatest(legs.tier.fill_null(1), legs.escalation_level.fill_null(0)).max(),
+
+            def leg_facts(t: ir.Table) -> dict[str, ir.Value]:
+                return {
+                    "_start_us": epoch_us(t.arrived_at),
+                    "_end_us": epoch_us(ibis.coalesce(t.ended_at, t.arrived_at)),
+                    "_conv_handled": ibis.ifelse(t.outcome == "handled", 1, 0),
+                    "_conv_resolved": t.resolved.cast("int32"),
+                    "_conv_escalated": ibis.ifelse(t.escalated.fill_null(False), 1, 0),
+                    "_conv_max_tier": ibis.greatest(t.tier.fill_null(1), t.escalation_level.fill_null(0)),
+                }
+
+            counted = legs.group_by("conversation_id").aggregate(_n=legs.count())
+            multi = counted.filter(counted._n > 1).select("conversation_id")
+            single = legs.anti_join(multi, "conversation_id")
+            single = single.select("conversation_id", *first_cols, **leg_facts(single))
+            several = legs.semi_join(multi, "conversation_id")
+            first_key = epoch_us(several.arrived_at) * 100 + ibis.least(several.leg_seq.fill_null(1), 99)
+            facts = leg_facts(several)
+            grouped = several.group_by("conversation_id").aggregate(
+                _f=arg_min(ibis.struct({name: several[name] for name in first_cols}), first_key),
+                _start_us=facts.pop("_start_us").min(),
+                **{name: value.max() for name, value in facts.items()},
             )
-            conv = conv.mutate(
-                **{name: conv._f[name] for name in first_cols},
-                _arrived_s=conv._start_us // 1_000_000,
-                _first=ibis.literal(True),
-            ).drop("_f")
+            grouped = grouped.select(
+                "conversation_id", *(grouped._f[name].name(name) for name in first_cols), *single.columns[-6:]
+            )
+            conv = single.union(grouped)
+            conv = conv.mutate(_arrived_s=conv._start_us // 1_000_000, _first=ibis.literal(True))
             conv = conv.mutate(**bucket(conv._arrived_s))
             if has_table(con, "surveys"):
                 s = con.table("surveys")
