@@ -55,9 +55,11 @@ def build(con: Any, rows: int) -> None:
                CASE WHEN i % 10 = 1 THEN 2 ELSE 1 END AS leg_seq,
                'bench' AS source_system, CAST(i AS VARCHAR) AS source_record_id, 'b' AS ingest_batch_id,
                channel, CASE WHEN i % 101 = 0 THEN 'outbound' ELSE 'inbound' END AS direction,
-               'Q' || (i % 20) AS queue_id, 'K' || (CASE WHEN conv % 1000 < 7 THEN conv - conv % 1000 WHEN conv % 5 = 2 THEN conv - 36012
-                                WHEN conv % 5 = 3 THEN conv - 150018 WHEN conv % 7 = 4 THEN conv - 250000
-                                ELSE conv END * 7919 % 2000000) AS customer_key,
+               'Q' || (i % 20) AS queue_id,
+               -- the customer of an earlier conversation: 6 overlapping ones, then 31 h, 5.5 d and 9 d later
+               'K' || (CASE WHEN conv % 1000 < 7 THEN conv - conv % 1000 WHEN conv % 5 = 2 THEN conv - 36012
+                            WHEN conv % 5 = 3 THEN conv - 150018 WHEN conv % 7 = 4 THEN conv - 250000
+                            ELSE conv END * 7919 % 2000000) AS customer_key,
                CASE WHEN outcome = 'handled' THEN 'A' || (i % 400) END AS agent_id,
                CASE WHEN i % 500 = 0 THEN 3 WHEN i % 10 = 1 THEN 2 ELSE 1 END AS tier,
                at_ts AS arrived_at,
