@@ -25,6 +25,12 @@ def milp_solve(model: cp_model.CpModel, seconds: float) -> tuple[float, list[int
     from scipy.sparse import csr_array
 
     proto = model.proto
+    for v in proto.variables:
+        if len(v.domain) != 2:
+            raise ValueError(f"variable {v.name!r}: a domain with holes is not a linear model")
+    for ct in proto.constraints:
+        if not ct.has_linear() or len(ct.linear.domain) != 2 or len(ct.enforcement_literal) > 0:
+            raise ValueError("only unconditional linear constraints with one interval can go to HiGHS")
     n = len(proto.variables)
     lo = np.array([v.domain[0] for v in proto.variables], dtype=np.float64)
     hi = np.array([v.domain[len(v.domain) - 1] for v in proto.variables], dtype=np.float64)
