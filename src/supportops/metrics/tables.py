@@ -8,8 +8,8 @@
 - ``conversations``: one row per inbound conversation, with the attributes of its first leg (earliest
   arrival to the microsecond, then lowest ``leg_seq``; an exact tie picks either), conversation facts over
   all its legs (handled, resolved, escalated, highest tier, surveyed);
-- ``repeats``: the conversations that have a customer key, with their grouping columns and the repeat-contact
-  flags of :mod:`supportops.metrics.repeat` (a narrow table: its sort carries only what the flags need);
+- ``repeats``: every conversation again, with its grouping columns and the repeat-contact flags of
+  :mod:`supportops.metrics.repeat` (a narrow table: its sort carries only what the flags need);
 - ``surveys``: responses, attributed to the surveyed conversation's groups (agent and team from the survey,
   the agent at response time, when it names one);
 - ``states``: agent-state seconds split on bucket boundaries, with the agent's program, team, site and the
@@ -261,7 +261,7 @@ def build_tables(
                 **{name: value.max() for name, value in facts.items()},
             )
             grouped = grouped.select(
-                "conversation_id", *(grouped._f[name].name(name) for name in first_cols), *single.columns[-6:]
+                "conversation_id", *(grouped._f[name].name(name) for name in first_cols), *leg_facts(legs)
             )
             conv = single.union(grouped)
             conv = conv.mutate(_arrived_s=conv._start_us // 1_000_000, _first=ibis.literal(True))
