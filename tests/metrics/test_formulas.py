@@ -189,3 +189,23 @@ def test_period_filter_on_local_arrival(load: Loader) -> None:
     con = load({"contacts": rows})
     r = _one(compute_metrics(con, Settings(), metrics=["offered"], start=utc("2024-01-11 00:00:00")))
     assert r["offered"] == 1
+
+
+def test_team_and_site_come_from_the_agent_when_the_leg_has_none(load: Loader) -> None:
+    agents = [
+        {"agent_id": "a1", "team_id": "t1", "site_id": "main"},
+        {"agent_id": "a2", "team_id": "t2", "site_id": "manila"},
+    ]
+    rows = [
+        _leg("1", agent_id="a1"),
+        _leg("2", agent_id="a2", team_id="t9"),  # the leg's own team wins over the agent's
+        # a transferred conversation: its first leg (a2, earlier) places it; both legs count as offered
+        {**_leg("3a", conversation_id="c3", agent_id="a1", leg_seq=2), "arrived_at": utc("2024-01-10 10:05:00")},
+        _leg("3b", conversation_id="c3", agent_id="a2", leg_seq=1, resolved=True),
+    ]
+    con = load({"contacts": rows, "agents": agents})
+    res = compute_metrics(con, Settings(), by="team", metrics=["offered", "fcr"])
+    got = {r["team"]: (r["offered"], r["fcr"]) for r in res.rows}
+    assert got == {"t1": (2, None), "t2": (1, 1.0), "t9": (1, None)}
+    res = compute_metrics(con, Settings(), by="site", metrics=["handled"])
+    assert {r["site"]: r["handled"] for r in res.rows} == {"main": 2, "manila": 2}

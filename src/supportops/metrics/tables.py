@@ -207,20 +207,39 @@ def build_tables(
     has_agents = has_table(con, "agents")
 
     if has_table(con, "contacts"):
-        c = con.table("contacts")
-        c = c.filter(c.direction.isnull() | (c.direction == "inbound"))
-        if has_agents and ({"team", "site"} & set(grouping.dimensions)):
-            a = con.table("agents").select(agent_id="agent_id", _a_team="team_id", _a_site="site_id")
-            c = c.left_join(a, "agent_id").mutate(
-                team_id=ibis.coalesce(c.team_id, ibis._["_a_team"]),
-                site_id=ibis.coalesce(c.site_id, ibis._["_a_site"]),
-            )
-            c = c.drop("_a_team", "_a_site")
+        contacts = con.table("contacts")
+        join_agents = has_agents and bool({"team", "site"} & set(grouping.dimensions))
+
+        def inbound(*columns: str) -> ir.Table:
+            """Inbound legs (direction inbound or unknown): ``columns`` of the contact record (other names are
+            grouping columns, always added).
+
+            Each consumer reads its own columns of ``contacts``: one leg table shared by several consumers
+            would be stored whole (DuckDB materialises a subquery read twice), which costs more than a scan.
+            """
+            known = set(contacts.columns)
+            names = [c for c in columns if c in known] + [DIMENSIONS[d] for d in grouping.dimensions] + ["direction"]
+            if join_agents:
+                names.append("agent_id")
+            t = contacts.select(*dict.fromkeys(names))
+            t = t.filter(t.direction.isnull() | (t.direction == "inbound"))
+            if join_agents:
+                a = con.table("agents").select(agent_id="agent_id", _a_team="team_id", _a_site="site_id")
+                t = t.left_join(a, "agent_id")
+                t = t.mutate(
+                    **{
+                        col: ibis.coalesce(t[col], t[alt])
+                        for col, alt in (("team_id", "_a_team"), ("site_id", "_a_site"))
+                        if col in t.columns
+                    }
+                ).drop("_a_team", "_a_site")
+            return t.mutate(**_group_columns(t, grouping))
+
         short_ms = settings.service_level.short_abandon_s * 1000.0
+        c = inbound(*contacts.columns)
         arrived = epoch_s(c.arrived_at)
         is_short = (c.outcome == "abandoned") & (c.queue_ms.fill_null(0) < short_ms) if short_ms > 0 else None
         legs = c.mutate(
-            **_group_columns(c, grouping),
             **bucket(arrived),
             _arrived_s=arrived,
             _short=ibis.literal(False) if is_short is None else is_short,
@@ -235,8 +254,11 @@ def build_tables(
 
             # conversation facts over all legs, and the first leg's attributes (by arrival, then leg_seq). Most
             # conversations have one leg: only the others are grouped (the first arrival is the earliest one, so
-            # instants need no arg_min), and the time grain is bucketed once per conversation.
+            # instants need no arg_min), and the time grain is bucketed once per conversation. Conversations
+            # are told apart by a hash of their id: a collision only sends single legs down the grouped path,
+            # which gives them the same row.
             first_cols = tuple(dict.fromkeys(("customer_key", "reason_l1", "channel", "tier", *grouping.dimensions)))
+            fact_cols = ("arrived_at", "ended_at", "outcome", "resolved", "escalated", "tier", "escalation_level")
 
             def leg_facts(t: ir.Table) -> dict[str, ir.Value]:
                 return {
@@ -248,11 +270,17 @@ def build_tables(
                     "_conv_max_tier": ibis.greatest(t.tier.fill_null(1), t.escalation_level.fill_null(0)),
                 }
 
-            counted = legs.group_by("conversation_id").aggregate(_n=legs.count())
-            multi = counted.filter(counted._n > 1).select("conversation_id")
-            single = legs.anti_join(multi, "conversation_id")
+            ids = inbound("conversation_id")
+            ids = ids.select(_h=ids.conversation_id.hash())
+            multi = ids.group_by("_h").aggregate(_n=ids.count())
+            multi = multi.filter(multi._n > 1).select("_h")
+            if cache:
+                multi = multi.cache()
+            single = inbound("conversation_id", *first_cols, *fact_cols)
+            single = single.anti_join(multi, single.conversation_id.hash() == multi._h)
             single = single.select("conversation_id", *first_cols, **leg_facts(single))
-            several = legs.semi_join(multi, "conversation_id")
+            several = inbound("conversation_id", "leg_seq", *first_cols, *fact_cols)
+            several = several.semi_join(multi, several.conversation_id.hash() == multi._h)
             first_key = epoch_us(several.arrived_at) * 100 + ibis.least(several.leg_seq.fill_null(1), 99)
             facts = leg_facts(several)
             grouped = several.group_by("conversation_id").aggregate(
