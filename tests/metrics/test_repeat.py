@@ -178,7 +178,7 @@ def test_sorted_pass_matches_the_definition(
         t = con.create_table("convs", table)
     data_end = base + max(c[2] for c in convs)
     expected = _brute_force(convs, window_days)
-    for followers in (1, 3):
+    for followers in (1, 2, 3):
         with quiet_ibis_duckdb():
             flagged = with_repeat_flags(t, window_days=window_days, data_end_epoch_s=data_end, followers=followers)
             out = flagged.to_pyarrow().to_pylist()

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-FOLLOWERS = 3
+FOLLOWERS = 2
 """How many next conversations of the customer are read from the sorted order before searching directly."""
 
 __all__ = ["FOLLOWERS", "with_repeat_flags"]
@@ -75,13 +75,13 @@ def with_repeat_flags(
     hit = qualifies[0]
     for q in qualifies[1:]:
         hit = hit | q
-    last = c[f"_t{followers}"]
     # only eligible conversations are judged (all of them are candidates for the next start, above)
-    c = c.mutate(_hit=hit, _open=~hit & last.notnull() & (last <= c._hz)).filter(eligible_of(c))
+    c = c.mutate(_hit=hit, _last=c[f"_t{followers}"]).filter(eligible_of(c))
     c = c.drop(*nexts, "_start_us", "_conv_handled")
     if cache:  # the sorted pass feeds the flags and the direct search: run it once
         c = c.cache()
     # every follower read starts within the window without qualifying: look for a start directly
+    c = c.mutate(_open=~c._hit & c._last.notnull() & (c._last <= c._hz))
     need = c.filter(c._open).select(
         _cid="conversation_id", _k="customer_key", _r="reason_l1", _end="_end_us", _lim="_hz"
     )
@@ -96,7 +96,7 @@ def with_repeat_flags(
     c = c.left_join(found, c.conversation_id == found._cid).drop("_cid")
     repeat = c._hit | (c._open & (c._fb.fill_null(0) == 1))
     c = c.mutate(_repeat_eligible=ibis.literal(1), _repeat=ibis.ifelse(repeat, 1, 0))
-    c = c.drop("_end_us", "_hz", "_hit", "_open", "_fb")
+    c = c.drop("_end_us", "_hz", "_hit", "_last", "_open", "_fb")
     # and every other conversation, so that each group of conversations is present
     rest = conversations.filter(~eligible_of(conversations))
     rest = rest.mutate(_repeat_eligible=ibis.literal(0), _repeat=ibis.literal(0)).select(*c.columns)

@@ -292,8 +292,7 @@ def build_tables(
                 "conversation_id", *(grouped._f[name].name(name) for name in first_cols), *leg_facts(legs)
             )
             conv = single.union(grouped)
-            conv = conv.mutate(_arrived_s=conv._start_us // 1_000_000, _first=ibis.literal(True))
-            conv = conv.mutate(**bucket(conv._arrived_s))
+            conv = conv.mutate(**bucket(conv._start_us // 1_000_000))
             if has_table(con, "surveys"):
                 s = con.table("surveys")
                 surveyed = s.filter(s.conversation_id.notnull()).select("conversation_id").distinct()
@@ -304,6 +303,8 @@ def build_tables(
                 conv = conv.mutate(_surveyed=ibis.literal(0))
             if cache:
                 conv = conv.cache()
+            # derived after the cache: stored, they would cost more to write than to compute
+            conv = conv.mutate(_arrived_s=conv._start_us // 1_000_000, _first=ibis.literal(True))
             if "repeats" in wanted:
                 from supportops.metrics.repeat import with_repeat_flags
 
