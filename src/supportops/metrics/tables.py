@@ -170,7 +170,8 @@ def build_tables(
     """Derive the metric tables of ``con`` (a DuckDB or PySpark Ibis backend) for ``grouping`` and a period.
 
     ``start``/``end`` are UTC instants (end exclusive) on the arrival time. ``cache`` materialises the
-    conversation table once (it feeds conversation, repeat and survey metrics). ``sources`` names the tables
+    conversation table once (it feeds conversation, repeat and survey metrics), and before it the hashes of the
+    multi-leg conversations' ids (read twice while building it). ``sources`` names the tables
     the caller will aggregate (``legs``, ``conversations``, ``repeats``, ``surveys``, ``states``; default all):
     the others are not built.
     """
