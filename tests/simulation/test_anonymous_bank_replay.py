@@ -33,8 +33,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from simulation.plans import contact_plan
 from supportops.simulation import kaplan_meier_patience, on_duty_from_services
-from supportops.simulation.engine import ABANDONED, ANSWERED, AgentPlan, ContactPlan, GroupPlan, run
+from supportops.simulation.engine import ABANDONED, ANSWERED, AgentPlan, GroupPlan, run
 from supportops.simulation.estimate import PatienceEstimate
 
 T = 20.0
@@ -148,19 +149,12 @@ def replay_day(
     )
     agents_ids, first = np.unique(agent, return_index=True)
     offsets = np.append(first, agent.shape[0]).astype(np.int64)
-    contacts = ContactPlan(
-        arrival=d.arrival.astype(np.float64),
-        queue=np.zeros(n, dtype=np.int64),
+    contacts = contact_plan(
+        d.arrival.astype(np.float64),
+        talk + acw,
+        patience.sample(rng, n),
         rank_offset=np.where(d.priority > 0, -HEAD_START_S, 0.0),
-        patience=patience.sample(rng, n),
-        handle=talk + acw,
         customer_time=talk,
-        weight=np.ones(n, dtype=np.int64),
-        active=np.ones(n, dtype=bool),
-        resolved=np.ones(n, dtype=bool),
-        transfer_to=np.full(n, -1, dtype=np.int64),
-        repeat_to=np.full(n, -1, dtype=np.int64),
-        repeat_delay=np.zeros(n),
     )
     plan = AgentPlan(
         group=np.zeros(agents_ids.shape[0], dtype=np.int64),

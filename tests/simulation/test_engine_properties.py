@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulation.plans import single_queue_plan
+from simulation.plans import contact_plan, single_queue_plan
 from supportops.simulation.engine import (
     ABANDONED,
     ANSWERED,
@@ -49,19 +49,14 @@ def floors(draw: st.DrawFn) -> tuple[ContactPlan, AgentPlan, tuple[GroupPlan, ..
             t += length + float(rng.uniform(10, 200))
         gaps[-1] = 0
         offsets.append(len(starts))
-    contacts = ContactPlan(
-        arrival=np.sort(rng.uniform(0, 1500, n)),
-        queue=queue.astype(np.int64),
+    contacts = contact_plan(
+        np.sort(rng.uniform(0, 1500, n)),
+        handle,
+        patience,
+        queue=queue,
         rank_offset=np.where(rng.random(n) < 0.2, -30.0, 0.0),
-        patience=patience,
-        handle=handle,
         customer_time=handle * 0.8,
         weight=weight,
-        active=np.ones(n, dtype=bool),
-        resolved=np.ones(n, dtype=bool),
-        transfer_to=np.full(n, -1, dtype=np.int64),
-        repeat_to=np.full(n, -1, dtype=np.int64),
-        repeat_delay=np.zeros(n),
     )
     agents = AgentPlan(
         group=rng.integers(0, len(groups), n_agents).astype(np.int64),
