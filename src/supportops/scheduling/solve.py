@@ -29,6 +29,7 @@ from supportops.scheduling.improve import Placed, improve, placed_coverage
 from supportops.scheduling.rules import Agent, Requirements, Rules
 from supportops.scheduling.shifts import ShiftType, shift_types
 from supportops.scheduling.tour_moves import neighbourhood_search
+from supportops.scheduling.tour_portfolio import Portfolio
 from supportops.scheduling.tour_solve import solve_tours
 
 if TYPE_CHECKING:
@@ -191,73 +192,82 @@ def build_schedule(
     relax = build_aggregate(req, staff, rules, types, under_weight=1, over_weight=1)
     bound_h = lp_bound(relax.model) / relax.scale * slot / 60.0
 
-    weeks: list[list[Placed]] | None = None
-    proven2 = False
+    # with two workers or more, searches in other processes start now (they build their model meanwhile)
+    portfolio = Portfolio(req, staff, rules, types, workers=workers, seed=seed)
     try:
-        say(0.1, "tour model: whole weeks per group of interchangeable agents")
-        weeks, proven2 = solve_tours(
-            req,
-            staff,
-            rules,
-            types,
-            budget=max(3.0, 0.3 * (time_limit - elapsed())),
-            workers=workers,
-            seed=seed,
-            progress=lambda text: say(0.3, text),
-        )
-    except ComputationError as exc:
-        say(0.1, f"tour model unavailable ({exc}); shift counts, then assignment")
-    if weeks is None:
-        weeks, proven2 = _counts_then_assignment(req, staff, rules, types, time_limit, elapsed, workers, seed, say)
-    need_slots = slot_requirements(req, slot)
-    before = [list(w) for w in weeks]
-    best_gap = _weighted_gap(weeks, types, need_slots, rules)
-    idle, moves_ok = 0, True
-    for turn in range(100):  # neighbourhood moves and polish in turn, each until it stalls, while either gains
-        left = time_limit - elapsed() - 0.5
-        if left <= 1.0 or idle >= 2 or best_gap <= 0.0:
-            break
-        idle += 1
-        if moves_ok and left > 4.0:
-            try:
-                moved = neighbourhood_search(
-                    req,
-                    staff,
-                    rules,
-                    types,
-                    weeks,
-                    deadline_s=left,
-                    workers=workers,
-                    seed=seed + turn,
-                    progress=lambda text: say(0.8, text),
-                )
-            except ComputationError as exc:
-                say(0.8, f"tour moves unavailable ({exc})")
-                moves_ok = False
-            else:
-                gap = _weighted_gap(moved, types, need_slots, rules)
-                if gap < best_gap - 1e-9:
-                    weeks, best_gap, idle = moved, gap, 0
-        left = time_limit - elapsed() - 0.5
-        if left <= 1.0:
-            break
-        say(0.85, f"stage 3: each agent's week against the requirement itself (round {turn + 1})")
-        found = improve(
-            req,
-            staff,
-            rules,
-            types,
-            need_slots,
-            weeks,
-            deadline_s=left,
-            seed=seed + turn,
-            progress=lambda n, moved, gap: say(
-                min(0.99, 0.85 + 0.02 * n), f"stage 3: pass {n}, {moved} agents moved, weighted gap {gap:,.1f} h"
-            ),
-        )
-        gap = _weighted_gap(found, types, need_slots, rules)
-        if gap < best_gap - 1e-9:
-            weeks, best_gap, idle = found, gap, 0
+        weeks: list[list[Placed]] | None = None
+        proven2 = False
+        try:
+            say(0.1, "tour model: whole weeks per group of interchangeable agents")
+            weeks, proven2 = solve_tours(
+                req,
+                staff,
+                rules,
+                types,
+                budget=max(3.0, 0.2 * (time_limit - elapsed())),
+                workers=workers,
+                seed=seed,
+                progress=lambda text: say(0.3, text),
+            )
+        except ComputationError as exc:
+            say(0.1, f"tour model unavailable ({exc}); shift counts, then assignment")
+        if weeks is None:
+            weeks, proven2 = _counts_then_assignment(req, staff, rules, types, time_limit, elapsed, workers, seed, say)
+        need_slots = slot_requirements(req, slot)
+        before = [list(w) for w in weeks]
+        best_gap = _weighted_gap(weeks, types, need_slots, rules)
+        idle, moves_ok = 0, True
+        for turn in range(100):  # neighbourhood moves and polish in turn, each until it stalls, while either gains
+            left = time_limit - elapsed() - 0.5
+            if left <= 1.0 or idle >= 2 or best_gap <= 0.0:
+                break
+            idle += 1
+            if moves_ok and left > 4.0:
+                try:
+                    moved = (
+                        portfolio.search(weeks, deadline_s=left, seed=seed + turn, progress=lambda text: say(0.8, text))
+                        if workers >= 2
+                        else neighbourhood_search(
+                            req,
+                            staff,
+                            rules,
+                            types,
+                            weeks,
+                            deadline_s=left,
+                            workers=workers,
+                            seed=seed + turn,
+                            progress=lambda text: say(0.8, text),
+                        )
+                    )
+                except ComputationError as exc:
+                    say(0.8, f"tour moves unavailable ({exc})")
+                    moves_ok = False
+                else:
+                    gap = _weighted_gap(moved, types, need_slots, rules)
+                    if gap < best_gap - 1e-9:
+                        weeks, best_gap, idle = moved, gap, 0
+            left = time_limit - elapsed() - 0.5
+            if left <= 1.0:
+                break
+            say(0.85, f"stage 3: each agent's week against the requirement itself (round {turn + 1})")
+            found = improve(
+                req,
+                staff,
+                rules,
+                types,
+                need_slots,
+                weeks,
+                deadline_s=left,
+                seed=seed + turn,
+                progress=lambda n, moved, gap: say(
+                    min(0.99, 0.85 + 0.02 * n), f"stage 3: pass {n}, {moved} agents moved, weighted gap {gap:,.1f} h"
+                ),
+            )
+            gap = _weighted_gap(found, types, need_slots, rules)
+            if gap < best_gap - 1e-9:
+                weeks, best_gap, idle = found, gap, 0
+    finally:
+        portfolio.close()
     proven2 = proven2 and weeks == before
     shifts, stats = _extract(req, staff, rules, types, weeks)
     cov = coverage_of(shifts, req, slot)

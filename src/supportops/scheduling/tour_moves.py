@@ -31,16 +31,20 @@ from supportops.scheduling.shifts import ShiftType
 from supportops.scheduling.tour_solve import Placed, Values, decompose, encode
 from supportops.scheduling.tours import Node, TourModel, build_tours
 
-__all__ = ["neighbourhood_search"]
+__all__ = ["Search", "neighbourhood_search"]
 
 _PATIENCE = 400  # steps without improvement before the search stops
 _STEP_S = 0.5  # seconds per step at most
+_DAY_STEP_S = 3.0  # seconds at most for a step that frees every group over a day
 
 Key = tuple[str, Node]
 
 
 _KINDS = ((1, 1), (1, 2), (1, 3), (2, 1), (2, 2), (2, 3), (3, 1), (0, 7))
 """Windows as (groups freed, days): 0 groups frees only the breaks."""
+
+_RESWEEP = 40
+"""Random steps without a gain after which the whole days are freed again (when anything changed since)."""
 
 
 class _State:
@@ -257,6 +261,118 @@ class _State:
         return before - after
 
 
+class Search:
+    """A resumable neighbourhood search over one tour model: the model is built once, the current solution
+    can be replaced (:meth:`load`, e.g. by a better one found elsewhere), and :meth:`run` goes on for a given
+    time with the same random stream and the same per-kind success rates."""
+
+    def __init__(
+        self, req: Requirements, agents: list[Agent], rules: Rules, types: tuple[ShiftType, ...], *, seed: int
+    ):
+        self.req, self.types, self.n_agents = req, types, len(agents)
+        self.tm = build_tours(req, agents, rules, types, under_weight=rules.under_weight, over_weight=rules.over_weight)
+        self.wu, self.wo = rules.under_weight, rules.over_weight
+        self.late = {t.index for t in types if t.end > rules.late_end}
+        self.hours = rules.slot / 60.0 / (self.tm.scale * self.tm.coverage_unit)
+        """Agent-hours per objective unit."""
+        self.rng = np.random.default_rng(seed)
+        self.wins = np.ones(len(_KINDS))  # recent successes and seconds per kind: kinds that pay are drawn more
+        self.secs = np.full(len(_KINDS), 0.2)
+        self.steps = self.kept = self.idle = 0
+        self.skills = [{k for (_d, _t, k) in idx} for idx in self.tm.split_index]
+        self.st: _State | None = None
+        self.sweep: list[int] = []  # days still to free whole in the current sweep
+        self.swept = False  # no step has gained since the last sweep ended
+
+    def load(self, weeks: list[list[Placed]] | Values) -> None:
+        """Start from ``weeks`` (per agent) or from model values; raises ComputationError when a week is not a
+        path of the tour model (it breaks a rule)."""
+        values = weeks if isinstance(weeks, tuple) else encode(self.tm, self.types, weeks)
+        self.st = _State(self.tm, self.types, values, self.wu, self.wo)
+        self.idle = 0
+        self.sweep, self.swept = [int(d) for d in self.rng.permutation(self.tm.days)], True
+
+    @property
+    def stalled(self) -> bool:
+        """Many steps in a row have gained nothing."""
+        return self.idle >= _PATIENCE
+
+    def objective(self) -> int:
+        """The whole model's objective of the current solution (model units; times :attr:`hours` is hours)."""
+        assert self.st is not None
+        return self.st.objective()
+
+    def values(self) -> Values:
+        assert self.st is not None
+        return self.st.values()
+
+    def run(self, seconds: float, say: Callable[[str], None]) -> None:
+        """Steps until ``seconds`` have passed or the search stalls: sweeps that free every group over one day
+        at a time (each day in random order, until a sweep gains nothing), then random smaller windows; a new
+        sweep follows every :data:`_RESWEEP` random steps without a gain when something changed since the
+        last one."""
+        st, tm, rng = self.st, self.tm, self.rng
+        assert st is not None
+        started = time.perf_counter()
+        n_groups = len(tm.groups)
+        every = list(range(n_groups))
+        while time.perf_counter() - started < seconds - 0.6 and self.idle < _PATIENCE:
+            if not self.sweep and not self.swept and self.idle % _RESWEEP == _RESWEEP - 1:
+                self.sweep, self.swept = [int(d) for d in rng.permutation(tm.days)], True
+            self.steps += 1
+            self.idle += 1
+            left = seconds - (time.perf_counter() - started)
+            if self.sweep:  # the whole day: every agent's shift that day may change start, length and skill
+                d0 = self.sweep.pop()
+                gain = st.step(every, d0, d0 + 1, min(_DAY_STEP_S, left - 0.6))
+                if gain > 0:
+                    self.sweep = [d for d in range(tm.days) if d != d0]  # a full sweep more from here
+                    rng.shuffle(self.sweep)
+                    self._kept(say, f"every group on day {d0}")
+                continue
+            rate = (self.wins + 0.05) / self.secs
+            kind_i = int(rng.choice(len(_KINDS), p=rate / rate.sum()))
+            size, width = _KINDS[kind_i]
+            width = min(tm.days, width)
+            chosen: list[int] = []
+            while len(chosen) < min(size, n_groups):  # groups that share a skill with those already chosen
+                near = [
+                    g
+                    for g in range(n_groups)
+                    if g not in chosen and any(self.skills[g] & self.skills[c] for c in chosen)
+                ]
+                pool = near if chosen and near else [g for g in range(n_groups) if g not in chosen]
+                chosen.append(int(rng.choice(pool)))
+            chosen.sort()
+            gaps = st.day_gaps()
+            starts = np.array([gaps[d : d + width].sum() for d in range(tm.days - width + 1)]) + 1.0
+            d0 = int(rng.choice(len(starts), p=starts / starts.sum()))
+            t0 = time.perf_counter()
+            gain = st.step(chosen, d0, d0 + width, min(_STEP_S, left - 0.6))
+            self.wins[kind_i] = 0.8 * self.wins[kind_i] + (gain > 0)
+            self.secs[kind_i] = 0.8 * self.secs[kind_i] + 0.2 * (time.perf_counter() - t0)
+            if gain > 0:
+                self.swept = False
+                self._kept(say, f"{len(chosen)} groups × {width} days from day {d0}")
+
+    def _kept(self, say: Callable[[str], None], what: str) -> None:
+        assert self.st is not None
+        self.kept += 1
+        self.idle = 0
+        now = self.st.objective() * self.hours
+        say(f"tour moves: step {self.steps} ({what}), {self.kept} kept, objective {now:,.1f} h")
+
+    def weeks(self) -> list[list[Placed]]:
+        """Per agent the week of the current solution (fairly shared within each group)."""
+        req = self.req
+
+        def loaded(d: int, ti: int) -> tuple[int, int]:
+            return int(req.day(d).weekday() >= 5), int(ti in self.late)
+
+        flow, split, breaks = self.values()
+        return decompose(self.tm, self.types, flow, split, breaks, self.n_agents, loaded=loaded)
+
+
 def neighbourhood_search(
     req: Requirements,
     agents: list[Agent],
@@ -271,55 +387,14 @@ def neighbourhood_search(
 ) -> list[list[Placed]]:
     """Improve ``weeks`` by moves of many agents at once (see the module docstring) until ``deadline_s``
     seconds have passed or many steps in a row gained nothing. ``seed`` draws the windows; the steps run on
-    one core (``workers`` is accepted for the CP-SAT stages' signature). Raises ComputationError when the
-    weeks are not paths of the tour model (a week breaks a rule)."""
+    one core (``workers`` is accepted for the CP-SAT stages' signature; :mod:`tour_portfolio` runs several
+    searches at once). Raises ComputationError when the weeks are not paths of the tour model (a week breaks
+    a rule)."""
     started = time.perf_counter()
     say = progress or (lambda _t: None)
-    tm = build_tours(req, agents, rules, types, under_weight=rules.under_weight, over_weight=rules.over_weight)
-    st = _State(tm, types, encode(tm, types, weeks), rules.under_weight, rules.over_weight)
-    rng = np.random.default_rng(seed)
-    late = {t.index for t in types if t.end > rules.late_end}
-
-    def loaded(d: int, ti: int) -> tuple[int, int]:
-        return int(req.day(d).weekday() >= 5), int(ti in late)
-
-    hours = rules.slot / 60.0 / (tm.scale * tm.coverage_unit)
-    current = st.objective()
-    say(f"tour moves: from objective {current * hours:,.1f} h")
-    n_groups = len(tm.groups)
-    skills = [set(st.mine[g]) for g in range(n_groups)]
-    wins = np.ones(len(_KINDS))  # recent successes and seconds per kind: kinds that pay are drawn more often
-    secs = np.full(len(_KINDS), 0.2)
-    steps = kept = idle = 0
-    while time.perf_counter() - started < deadline_s - 0.6 and idle < _PATIENCE:
-        steps += 1
-        idle += 1
-        rate = (wins + 0.05) / secs
-        kind_i = int(rng.choice(len(_KINDS), p=rate / rate.sum()))
-        size, width = _KINDS[kind_i]
-        width = min(tm.days, width)
-        chosen: list[int] = []
-        while len(chosen) < min(size, n_groups):  # groups that share a skill with those already chosen
-            near = [g for g in range(n_groups) if g not in chosen and any(skills[g] & skills[c] for c in chosen)]
-            pool = near if chosen and near else [g for g in range(n_groups) if g not in chosen]
-            chosen.append(int(rng.choice(pool)))
-        chosen.sort()
-        gaps = st.day_gaps()
-        starts = np.array([gaps[d : d + width].sum() for d in range(tm.days - width + 1)]) + 1.0
-        d0 = int(rng.choice(len(starts), p=starts / starts.sum()))
-        left = deadline_s - (time.perf_counter() - started)
-        t0 = time.perf_counter()
-        gain = st.step(chosen, d0, d0 + width, min(_STEP_S, left - 0.6))
-        wins[kind_i] = 0.8 * wins[kind_i] + (gain > 0)
-        secs[kind_i] = 0.8 * secs[kind_i] + 0.2 * (time.perf_counter() - t0)
-        if gain > 0:
-            kept += 1
-            idle = 0
-            current = st.objective()
-            say(
-                f"tour moves: step {steps} ({len(chosen)} groups × {width} days from day {d0}), {kept} kept, "
-                f"objective {current * hours:,.1f} h"
-            )
-    say(f"tour moves: {steps} steps, {kept} kept, objective {current * hours:,.1f} h")
-    flow, split, breaks = st.values()
-    return decompose(tm, types, flow, split, breaks, len(agents), loaded=loaded)
+    search = Search(req, agents, rules, types, seed=seed)
+    search.load(weeks)
+    say(f"tour moves: from objective {search.objective() * search.hours:,.1f} h")
+    search.run(deadline_s - (time.perf_counter() - started), say)
+    say(f"tour moves: {search.steps} steps, {search.kept} kept, objective {search.objective() * search.hours:,.1f} h")
+    return search.weeks()
