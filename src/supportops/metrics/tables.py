@@ -21,6 +21,7 @@ choice see the whole warehouse so that a conversation or a window crossing the p
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
@@ -107,12 +108,28 @@ class MetricTables:
     data_end_epoch_s: int | None
 
     @property
-    def threshold_ms(self) -> float:
-        return self.settings.service_level.threshold_s * 1000.0
+    def threshold_ms(self) -> int:
+        """The service-level answer time in whole milliseconds (see :func:`whole_ms_at_most`)."""
+        return whole_ms_at_most(self.settings.service_level.threshold_s)
 
     @property
-    def short_abandon_ms(self) -> float:
-        return self.settings.service_level.short_abandon_s * 1000.0
+    def short_abandon_ms(self) -> int:
+        """The short-abandon limit in whole milliseconds (see :func:`whole_ms_below`)."""
+        return whole_ms_below(self.settings.service_level.short_abandon_s)
+
+
+def whole_ms_at_most(seconds: float) -> int:
+    """The largest whole number of milliseconds not above ``seconds``: durations are stored in whole
+    milliseconds, so ``q <= seconds * 1000`` holds exactly when ``q <= whole_ms_at_most(seconds)``, an integer
+    comparison (a fractional literal makes DuckDB compare every row as a decimal). Rounded to the nanosecond
+    first, so that 1.005 s is 1005 ms whatever its binary form."""
+    return math.floor(round(seconds * 1000.0, 6))
+
+
+def whole_ms_below(seconds: float) -> int:
+    """The smallest whole number of milliseconds not below ``seconds``: ``q < seconds * 1000`` holds exactly
+    when ``q < whole_ms_below(seconds)`` for whole milliseconds ``q``."""
+    return math.ceil(round(seconds * 1000.0, 6))
 
 
 @with_quiet_ibis_duckdb
@@ -236,7 +253,7 @@ def build_tables(
                 ).drop("_a_team", "_a_site")
             return t.mutate(**_group_columns(t, grouping))
 
-        short_ms = settings.service_level.short_abandon_s * 1000.0
+        short_ms = whole_ms_below(settings.service_level.short_abandon_s)
         c = inbound(*contacts.columns)
         arrived = epoch_s(c.arrived_at)
         is_short = (c.outcome == "abandoned") & (c.queue_ms.fill_null(0) < short_ms) if short_ms > 0 else None
