@@ -147,13 +147,14 @@ _conversation = st.tuples(
     st.integers(0, 20 * 24).map(lambda h: h * 3600),  # start, seconds, on the hour so that ties and starts
     st.integers(0, 72).map(lambda h: h * 3600),  # exactly on a window's edge are common; long ones overlap
     st.booleans(),
+    st.integers(0, 999_999),  # microseconds past the end's second: eligibility and windows go by whole seconds
 )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_conversation, min_size=1, max_size=25), st.sampled_from([1, 2, 7]))
 def test_sorted_pass_matches_the_definition(
-    rows: list[tuple[str | None, str | None, int, int, bool]], window_days: int
+    rows: list[tuple[str | None, str | None, int, int, bool, int]], window_days: int
 ) -> None:
     import pyarrow as pa
 
@@ -161,7 +162,8 @@ def test_sorted_pass_matches_the_definition(
     from supportops.metrics.backend import quiet_ibis_duckdb
     from supportops.metrics.repeat import with_repeat_flags
 
-    convs = [(k, r, start, start + length, handled) for k, r, start, length, handled in rows]
+    convs = [(k, r, start, start + length, handled) for k, r, start, length, handled, _ in rows]
+    end_fraction_us = [row[5] for row in rows]
     base = int(datetime(2024, 1, 1, tzinfo=UTC).timestamp())
     table = pa.table(
         {
@@ -169,7 +171,7 @@ def test_sorted_pass_matches_the_definition(
             "customer_key": pa.array([c[0] for c in convs], pa.string()),
             "reason_l1": pa.array([c[1] for c in convs], pa.string()),
             "_start_us": [(base + c[2]) * 1_000_000 for c in convs],
-            "_end_us": [(base + c[3]) * 1_000_000 for c in convs],
+            "_end_us": [(base + c[3]) * 1_000_000 + f for c, f in zip(convs, end_fraction_us, strict=True)],
             "_conv_handled": [int(c[4]) for c in convs],
         }
     )

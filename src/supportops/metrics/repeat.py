@@ -56,7 +56,8 @@ def with_repeat_flags(
     def eligible_of(t: ir.Table) -> ir.BooleanValue:
         if data_end_epoch_s is None:
             return ibis.literal(False)
-        elapsed = t._end_us // 1_000_000 + window_days * 86400 <= data_end_epoch_s
+        # whole seconds of the end + N days <= the last arrival, as one integer comparison in microseconds
+        elapsed = t._end_us < (data_end_epoch_s - window_days * 86400 + 1) * 1_000_000
         return (t.customer_key.notnull() & (t._conv_handled == 1) & elapsed).fill_null(False)
 
     # instants are UTC epoch microseconds: integer comparisons, and no calendar arithmetic for the horizon
