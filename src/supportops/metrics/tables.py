@@ -112,11 +112,6 @@ class MetricTables:
         """The service-level answer time in whole milliseconds (see :func:`whole_ms_at_most`)."""
         return whole_ms_at_most(self.settings.service_level.threshold_s)
 
-    @property
-    def short_abandon_ms(self) -> int:
-        """The short-abandon limit in whole milliseconds (see :func:`whole_ms_below`)."""
-        return whole_ms_below(self.settings.service_level.short_abandon_s)
-
 
 def whole_ms_at_most(seconds: float) -> int:
     """The largest whole number of milliseconds not above ``seconds``: durations are stored in whole
