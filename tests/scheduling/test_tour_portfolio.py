@@ -85,8 +85,9 @@ def test_the_worker_answers_each_run_with_rule_keeping_values() -> None:
         ("run", search.values(), time.time() + 2.0),
     )
     assert [a[0] for a in answers] == ["error", "error", "done"]
-    _kind, objective, values, _stalled = answers[2]
+    _kind, objective, values, stalled, exhausted = answers[2]
     assert isinstance(objective, int) and objective <= before
+    assert isinstance(stalled, bool) and isinstance(exhausted, bool)
     search.load(values)  # type: ignore[arg-type]
     assert search.objective() == objective
     for who, week in zip(staff, search.weeks(), strict=True):
@@ -117,3 +118,24 @@ def test_two_workers_give_a_valid_schedule_in_time() -> None:
         by_agent[sh.agent].append(((sh.day - req.start).days, t.index, req.skills.index(sh.skill), offsets))
     for who in staff:
         assert keeps_rules(sorted(by_agent[who.id]), who, rl, types, req.days) == []
+
+
+def test_a_search_that_has_tried_every_day_and_pair_of_days_gains_in_none() -> None:
+    req, staff, rl, types, start = _start()
+    search = Search(req, staff, rl, types, seed=0)
+    search.load(start)
+    assert not search.exhausted
+    for _ in range(40):
+        search.run(8.0, lambda _t: None)
+        if search.exhausted:
+            break
+    assert search.exhausted
+    st = search.st
+    assert st is not None
+    every = list(range(len(search.tm.groups)))
+    for d in range(req.days):
+        assert st.step(every, d, d + 1, 10.0) == 0
+    for d in range(req.days - 1):
+        assert st.step(every, d, d + 2, 10.0) == 0
+    for who, week in zip(staff, search.weeks(), strict=True):
+        assert keeps_rules(week, who, rl, types, req.days) == []

@@ -4,8 +4,9 @@ standard input and output.
 Requests (pickled, one after another on standard input): ``("setup", req, agents, rules, types, seed)`` builds
 the tour model and the search (no answer); ``("run", start, until)`` goes on from ``start`` (model values, or
 None to go on from its own solution) until the wall-clock time ``until`` (``time.time()``) and answers
-``("done", objective, values, stalled)``, or ``("error", text)`` when the setup or the run failed. The process
-ends at the end of its input. Whatever else writes to standard output (a solver's log) goes to standard error.
+``("done", objective, values, stalled, exhausted)`` (see :class:`supportops.scheduling.tour_moves.Search`), or
+``("error", text)`` when the setup or the run failed. The process ends at the end of its input. Whatever else
+writes to standard output (a solver's log) goes to standard error.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
             if start is not None:
                 search.load(start)
             search.run(until - time.time(), lambda _t: None)
-            answer(("done", search.objective(), search.values(), search.stalled))
+            answer(("done", search.objective(), search.values(), search.stalled, search.exhausted))
         except Exception as exc:  # the parent goes on without this child
             answer(("error", f"run: {exc}"))
 

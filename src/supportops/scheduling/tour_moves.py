@@ -36,6 +36,8 @@ __all__ = ["Search", "neighbourhood_search"]
 _PATIENCE = 400  # steps without improvement before the search stops
 _STEP_S = 0.5  # seconds per step at most
 _DAY_STEP_S = 3.0  # seconds at most for a step that frees every group over a day
+_PAIR_STEP_S = 12.0  # seconds at most for a step that frees every group over two days
+_PAIR_MIN_S = 5.0  # a two-day step needs at least this much of the run's time left
 
 Key = tuple[str, Node]
 
@@ -128,8 +130,11 @@ class _State:
 
     def step(self, chosen: list[int], d0: int, d1: int, seconds: float) -> int:
         """Free the tours of ``chosen`` groups over days [d0, d1) and every break of those days, re-solve that
-        part, and keep it when it is better. Returns the gain (objective units; 0 when nothing was kept)."""
+        part, and keep it when it is better, all within about ``seconds`` (building the part included). Returns
+        the gain (objective units; 0 when nothing was kept)."""
         from ortools.sat.python import cp_model
+
+        began = time.perf_counter()
 
         tm, days = self.tm, self.tm.days
         everyone = sum(len(x) for x in tm.groups)
@@ -233,7 +238,7 @@ class _State:
         m.minimize(objective)
         for v, val in hints:
             m.add_hint(v, val)
-        got = milp_solve(m, seconds)
+        got = milp_solve(m, seconds - (time.perf_counter() - began), cutoff=sub_now - 0.5)
         if got is None or got[0] > sub_now - 0.5:
             return 0
         before = self.objective()
@@ -283,6 +288,8 @@ class Search:
         self.st: _State | None = None
         self.sweep: list[int] = []  # days still to free whole in the current sweep
         self.swept = False  # no step has gained since the last sweep ended
+        self.pairs: list[int] = []  # first days of the two-day windows still to free whole
+        self.pairs_due = False  # a sweep of two-day windows follows the current day sweep
 
     def load(self, weeks: list[list[Placed]] | Values) -> None:
         """Start from ``weeks`` (per agent) or from model values; raises ComputationError when a week is not a
@@ -291,11 +298,17 @@ class Search:
         self.st = _State(self.tm, self.types, values, self.wu, self.wo)
         self.idle = 0
         self.sweep, self.swept = [int(d) for d in self.rng.permutation(self.tm.days)], True
+        self.pairs, self.pairs_due = [], True
 
     @property
     def stalled(self) -> bool:
         """Many steps in a row have gained nothing."""
         return self.idle >= _PATIENCE
+
+    @property
+    def exhausted(self) -> bool:
+        """No whole day and no two whole days in a row can be improved any more (since the last gain)."""
+        return not (self.sweep or self.pairs or self.pairs_due)
 
     def objective(self) -> int:
         """The whole model's objective of the current solution (model units; times :attr:`hours` is hours)."""
@@ -308,9 +321,9 @@ class Search:
 
     def run(self, seconds: float, say: Callable[[str], None]) -> None:
         """Steps until ``seconds`` have passed or the search stalls: sweeps that free every group over one day
-        at a time (each day in random order, until a sweep gains nothing), then random smaller windows; a new
-        sweep follows every :data:`_RESWEEP` random steps without a gain when something changed since the
-        last one."""
+        at a time (each day in random order, until a sweep gains nothing), then over two days in a row (each
+        pair once, a new day sweep after a gain), then random smaller windows; a new sweep follows every
+        :data:`_RESWEEP` random steps without a gain when something changed since the last one."""
         st, tm, rng = self.st, self.tm, self.rng
         assert st is not None
         started = time.perf_counter()
@@ -319,6 +332,8 @@ class Search:
         while time.perf_counter() - started < seconds - 0.6 and self.idle < _PATIENCE:
             if not self.sweep and not self.swept and self.idle % _RESWEEP == _RESWEEP - 1:
                 self.sweep, self.swept = [int(d) for d in rng.permutation(tm.days)], True
+            if not self.sweep and self.pairs_due:
+                self.pairs, self.pairs_due = [int(d) for d in rng.permutation(tm.days - 1)], False
             self.steps += 1
             self.idle += 1
             left = seconds - (time.perf_counter() - started)
@@ -328,7 +343,16 @@ class Search:
                 if gain > 0:
                     self.sweep = [d for d in range(tm.days) if d != d0]  # a full sweep more from here
                     rng.shuffle(self.sweep)
+                    self.pairs, self.pairs_due = [], True
                     self._kept(say, f"every group on day {d0}")
+                continue
+            if self.pairs and left >= _PAIR_MIN_S:  # two whole days: days off and weekly hours may move too
+                d0 = self.pairs.pop()
+                gain = st.step(every, d0, d0 + 2, min(_PAIR_STEP_S, left - 1.0))
+                if gain > 0:
+                    self.sweep = [int(d) for d in rng.permutation(tm.days)]
+                    self.pairs, self.pairs_due = [], True
+                    self._kept(say, f"every group on days {d0} and {d0 + 1}")
                 continue
             rate = (self.wins + 0.05) / self.secs
             kind_i = int(rng.choice(len(_KINDS), p=rate / rate.sum()))
@@ -352,7 +376,7 @@ class Search:
             self.wins[kind_i] = 0.8 * self.wins[kind_i] + (gain > 0)
             self.secs[kind_i] = 0.8 * self.secs[kind_i] + 0.2 * (time.perf_counter() - t0)
             if gain > 0:
-                self.swept = False
+                self.swept, self.pairs_due = False, True
                 self._kept(say, f"{len(chosen)} groups × {width} days from day {d0}")
 
     def _kept(self, say: Callable[[str], None], what: str) -> None:

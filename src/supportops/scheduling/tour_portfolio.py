@@ -36,7 +36,7 @@ from supportops.scheduling.tour_solve import Placed, Values
 
 __all__ = ["ROUND_S", "Portfolio"]
 
-ROUND_S = 8.0
+ROUND_S = 12.0
 """Seconds between exchanges of the incumbent."""
 
 
@@ -165,11 +165,11 @@ class Portfolio:
             until = time.time() + seconds  # the wall clock: the same in every process
             asked = [alive[c] and child.send(("run", start[c], until)) for c, child in enumerate(self.children)]
             mine.run(seconds, say)
-            results: list[tuple[int, Values, bool] | None] = []
+            results: list[tuple[int, Values, bool, bool] | None] = []
             for c, child in enumerate(self.children):
                 answer = child.receive(max(0.5, left() + 0.5)) if asked[c] else None
                 if isinstance(answer, tuple) and answer[0] == "done":
-                    results.append((answer[1], answer[2], answer[3]))
+                    results.append((answer[1], answer[2], answer[3], answer[4]))
                     self.answers += 1
                 else:  # a child that fails or is late leaves the portfolio, never the run
                     results.append(None)
@@ -184,8 +184,9 @@ class Portfolio:
             for c, r in enumerate(results):
                 if r is None:
                     continue
-                # a child goes on while it gains; once stuck it descends anew from the first start
-                start[c] = None if r[0] < last[c] or r[0] < best_obj else origin
+                # a child goes on while it gains or has whole days left to try; then it descends anew from the
+                # first start
+                start[c] = None if r[0] < last[c] or r[0] < best_obj or not r[3] else origin
                 last[c] = r[0] if start[c] is None else origin_obj
             if mine.stalled and all(r is None or r[2] for r in results):
                 break  # every search has stalled (small instances)
