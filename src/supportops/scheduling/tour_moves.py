@@ -11,9 +11,13 @@ when it lowers the weighted gap (plus overtime and unmet preferences). HiGHS's b
 where CP-SAT on two workers needs about a second). Every path stays a valid week (the network's paths are
 exactly the rule-keeping weeks).
 
-Windows are drawn at random: the day weighted towards the days whose gap is largest, the kind — one, two or
-three groups (sharing a skill) over one to three days, or the breaks alone over the whole horizon — by how
-often each kind has gained lately per second it costs.
+The strongest windows free every group over one whole day (every shift of that day may change its start,
+length, skill and breaks), then over two days in a row (days off and weekly hours may move too). Each is tried
+where it may still gain: every day and pair at first, then after a kept step only those near it (a window's
+model reaches the days next to it and no further). When none is left, windows are drawn at random: the day
+weighted towards the days whose gap is largest, the kind — one, two or three groups (sharing a skill) over one
+to three days, or the breaks alone over the whole horizon — by how often each kind has gained lately per
+second it costs.
 """
 
 from __future__ import annotations
@@ -44,9 +48,6 @@ Key = tuple[str, Node]
 
 _KINDS = ((1, 1), (1, 2), (1, 3), (2, 1), (2, 2), (2, 3), (3, 1), (0, 7))
 """Windows as (groups freed, days): 0 groups frees only the breaks."""
-
-_RESWEEP = 40
-"""Random steps without a gain after which the whole days are freed again (when anything changed since)."""
 
 
 class _State:
@@ -286,10 +287,8 @@ class Search:
         self.steps = self.kept = self.idle = 0
         self.skills = [{k for (_d, _t, k) in idx} for idx in self.tm.split_index]
         self.st: _State | None = None
-        self.sweep: list[int] = []  # days still to free whole in the current sweep
-        self.swept = False  # no step has gained since the last sweep ended
-        self.pairs: list[int] = []  # first days of the two-day windows still to free whole
-        self.pairs_due = False  # a sweep of two-day windows follows the current day sweep
+        self.days: set[int] = set()  # days whose whole-day window may still gain (changed near them since tried)
+        self.pairs: set[int] = set()  # first days of the two-day windows that may still gain
 
     def load(self, weeks: list[list[Placed]] | Values) -> None:
         """Start from ``weeks`` (per agent) or from model values; raises ComputationError when a week is not a
@@ -297,8 +296,7 @@ class Search:
         values = weeks if isinstance(weeks, tuple) else encode(self.tm, self.types, weeks)
         self.st = _State(self.tm, self.types, values, self.wu, self.wo)
         self.idle = 0
-        self.sweep, self.swept = [int(d) for d in self.rng.permutation(self.tm.days)], True
-        self.pairs, self.pairs_due = [], True
+        self.days, self.pairs = set(range(self.tm.days)), set(range(self.tm.days - 1))
 
     @property
     def stalled(self) -> bool:
@@ -308,7 +306,20 @@ class Search:
     @property
     def exhausted(self) -> bool:
         """No whole day and no two whole days in a row can be improved any more (since the last gain)."""
-        return not (self.sweep or self.pairs or self.pairs_due)
+        return not (self.days or self.pairs)
+
+    def _changed(self, d0: int, d1: int, tried: int) -> None:
+        """A step over days [d0, d1) was kept: the whole-day and two-day windows whose part of the model it
+        touched may gain again. A window of days [a, b) frees the arcs leaving days a to b - 1 and the enter,
+        chain and off arcs of day b; its conservation constraints hold the fixed arcs leaving days a - 1, b
+        (shifts) and b + 1. A kept step changed arcs leaving days d0 to d1, so the days from d0 - 2 to d1 + 1
+        and the pairs from d0 - 3 to d1 + 1 are tried again. ``tried``: the window was itself every group
+        over one (1) or two (2) days, so it and the windows inside it are optimal as they are (0: a smaller
+        window)."""
+        days = self.tm.days
+        inside = set(range(d0, d1)) if tried else set()
+        self.days |= {e for e in range(max(0, d0 - 2), min(days, d1 + 2)) if e not in inside}
+        self.pairs |= {e for e in range(max(0, d0 - 3), min(days - 1, d1 + 2)) if not (tried == 2 and e == d0)}
 
     def objective(self) -> int:
         """The whole model's objective of the current solution (model units; times :attr:`hours` is hours)."""
@@ -320,38 +331,30 @@ class Search:
         return self.st.values()
 
     def run(self, seconds: float, say: Callable[[str], None]) -> None:
-        """Steps until ``seconds`` have passed or the search stalls: sweeps that free every group over one day
-        at a time (each day in random order, until a sweep gains nothing), then over two days in a row (each
-        pair once, a new day sweep after a gain), then random smaller windows; a new sweep follows every
-        :data:`_RESWEEP` random steps without a gain when something changed since the last one."""
+        """Steps until ``seconds`` have passed or the search stalls: every group freed over one whole day, for
+        each day where that may still gain (all at first; after a kept step, the days near it), then over two
+        days in a row likewise, then random smaller windows."""
         st, tm, rng = self.st, self.tm, self.rng
         assert st is not None
         started = time.perf_counter()
         n_groups = len(tm.groups)
         every = list(range(n_groups))
         while time.perf_counter() - started < seconds - 0.6 and self.idle < _PATIENCE:
-            if not self.sweep and not self.swept and self.idle % _RESWEEP == _RESWEEP - 1:
-                self.sweep, self.swept = [int(d) for d in rng.permutation(tm.days)], True
-            if not self.sweep and self.pairs_due:
-                self.pairs, self.pairs_due = [int(d) for d in rng.permutation(tm.days - 1)], False
             self.steps += 1
             self.idle += 1
             left = seconds - (time.perf_counter() - started)
-            if self.sweep:  # the whole day: every agent's shift that day may change start, length and skill
-                d0 = self.sweep.pop()
-                gain = st.step(every, d0, d0 + 1, min(_DAY_STEP_S, left - 0.6))
-                if gain > 0:
-                    self.sweep = [d for d in range(tm.days) if d != d0]  # a full sweep more from here
-                    rng.shuffle(self.sweep)
-                    self.pairs, self.pairs_due = [], True
+            if self.days:  # the whole day: every agent's shift that day may change start, length and skill
+                d0 = int(rng.choice(sorted(self.days)))
+                self.days.discard(d0)
+                if st.step(every, d0, d0 + 1, min(_DAY_STEP_S, left - 0.6)) > 0:
+                    self._changed(d0, d0 + 1, 1)
                     self._kept(say, f"every group on day {d0}")
                 continue
             if self.pairs and left >= _PAIR_MIN_S:  # two whole days: days off and weekly hours may move too
-                d0 = self.pairs.pop()
-                gain = st.step(every, d0, d0 + 2, min(_PAIR_STEP_S, left - 1.0))
-                if gain > 0:
-                    self.sweep = [int(d) for d in rng.permutation(tm.days)]
-                    self.pairs, self.pairs_due = [], True
+                d0 = int(rng.choice(sorted(self.pairs)))
+                self.pairs.discard(d0)
+                if st.step(every, d0, d0 + 2, min(_PAIR_STEP_S, left - 1.0)) > 0:
+                    self._changed(d0, d0 + 2, 2)
                     self._kept(say, f"every group on days {d0} and {d0 + 1}")
                 continue
             rate = (self.wins + 0.05) / self.secs
@@ -376,7 +379,7 @@ class Search:
             self.wins[kind_i] = 0.8 * self.wins[kind_i] + (gain > 0)
             self.secs[kind_i] = 0.8 * self.secs[kind_i] + 0.2 * (time.perf_counter() - t0)
             if gain > 0:
-                self.swept, self.pairs_due = False, True
+                self._changed(d0, d0 + width, 0)
                 self._kept(say, f"{len(chosen)} groups × {width} days from day {d0}")
 
     def _kept(self, say: Callable[[str], None], what: str) -> None:
