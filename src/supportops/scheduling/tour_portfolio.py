@@ -1,12 +1,14 @@
 """A cooperative portfolio of neighbourhood searches: one per worker, each in its own process.
 
-A step of :mod:`supportops.scheduling.tour_moves` spends most of its time in HiGHS, which holds the
-interpreter lock, so one process uses one core. With ``workers`` ≥ 2 this module runs ``workers - 1`` more
-searches in child processes beside the one in the calling process, each from the same start with its own
-seed. They run in rounds of a few seconds; after each round every search whose solution is worse than the
-best one found restarts from the best (the others go on from their own), so the searches share the incumbent
-while their random windows differ. The best solution seen is returned. With one worker (or when no child
-process can be started) the search runs alone, as
+A step of :mod:`supportops.scheduling.tour_moves` spends most of its time in HiGHS (which lets go of the
+interpreter lock) and about a quarter building its model in Python (which holds it), so searches in threads
+would wait on each other; in processes each has a core. With ``workers`` ≥ 2 this module runs
+``workers - 1`` more searches in child processes beside the one in the calling process, each from the same
+start with its own seed. They run in rounds of :data:`ROUND_S` seconds; after each round the caller's search
+takes the best solution found when its own is worse, and a child goes on from its own solution while it
+gains or has whole-day windows left to try, and otherwise descends anew from the first start, so the
+searches share the incumbent while their windows differ. The best solution seen is returned. With one worker
+(or when no child process can be started) the search runs alone, as
 :func:`supportops.scheduling.tour_moves.neighbourhood_search` does.
 
 A child is a fresh interpreter running :mod:`supportops.scheduling.search_worker` (not a fork, which is unsafe
@@ -37,7 +39,7 @@ from supportops.scheduling.tour_solve import Placed, Values
 __all__ = ["ROUND_S", "Portfolio"]
 
 ROUND_S = 12.0
-"""Seconds between exchanges of the incumbent."""
+"""Seconds between exchanges of the incumbent (long enough for a two-day window step)."""
 
 
 class _Child:
