@@ -34,12 +34,16 @@ def _stdout_silenced() -> Iterator[None]:
     after)."""
     try:
         flush: Any = ctypes.CDLL(None).fflush
-    except (OSError, AttributeError):  # no C library by that name (Windows): Python's buffers only
+    except (OSError, AttributeError, TypeError):  # no C library by that name (Windows): Python's buffers only
         flush = None
     sys.stdout.flush()
     if flush is not None:
         flush(None)
-    saved = os.dup(1)
+    try:
+        saved = os.dup(1)
+    except OSError:  # no standard output at all: nothing to silence
+        yield
+        return
     null = os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(null, 1)

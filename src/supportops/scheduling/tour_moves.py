@@ -136,7 +136,6 @@ class _State:
         from ortools.sat.python import cp_model
 
         began = time.perf_counter()
-
         tm, days = self.tm, self.tm.days
         everyone = sum(len(x) for x in tm.groups)
         m = cp_model.CpModel()
