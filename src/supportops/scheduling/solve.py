@@ -28,7 +28,6 @@ from supportops.scheduling.diagnose import Conflict, diagnose, explain
 from supportops.scheduling.improve import Placed, improve, placed_coverage
 from supportops.scheduling.rules import Agent, Requirements, Rules
 from supportops.scheduling.shifts import ShiftType, shift_types
-from supportops.scheduling.tour_moves import neighbourhood_search
 from supportops.scheduling.tour_portfolio import Portfolio
 from supportops.scheduling.tour_solve import solve_tours
 
@@ -224,20 +223,8 @@ def build_schedule(
             idle += 1
             if moves_ok and left > 4.0:
                 try:
-                    moved = (
-                        portfolio.search(weeks, deadline_s=left, seed=seed + turn, progress=lambda text: say(0.8, text))
-                        if workers >= 2
-                        else neighbourhood_search(
-                            req,
-                            staff,
-                            rules,
-                            types,
-                            weeks,
-                            deadline_s=left,
-                            workers=workers,
-                            seed=seed + turn,
-                            progress=lambda text: say(0.8, text),
-                        )
+                    moved = portfolio.search(
+                        weeks, deadline_s=left, seed=seed + turn, progress=lambda text: say(0.8, text)
                     )
                 except ComputationError as exc:
                     say(0.8, f"tour moves unavailable ({exc})")

@@ -239,7 +239,7 @@ class _State:
         for v, val in hints:
             m.add_hint(v, val)
         got = milp_solve(m, seconds - (time.perf_counter() - began), cutoff=sub_now - 0.5)
-        if got is None or got[0] > sub_now - 0.5:
+        if got is None:  # nothing below the cutoff: no better part
             return 0
         before = self.objective()
         saved = ([f.copy() for f in self.flow], self.split, self.breaks, self.cov)
@@ -313,7 +313,7 @@ class Search:
         chain and off arcs of day b; its conservation constraints hold the fixed arcs leaving days a - 1, b
         (shifts) and b + 1. A kept step changed arcs leaving days d0 to d1, so the days from d0 - 2 to d1 + 1
         and the pairs from d0 - 3 to d1 + 1 are tried again. ``tried``: the window was itself every group
-        over one (1) or two (2) days, so it and the windows inside it are optimal as they are (0: a smaller
+        over that many (one or two) days, so it and the windows inside it are optimal as they are (0: a smaller
         window)."""
         days = self.tm.days
         inside = set(range(d0, d1)) if tried else set()
@@ -337,24 +337,15 @@ class Search:
         assert st is not None
         started = time.perf_counter()
         n_groups = len(tm.groups)
-        every = list(range(n_groups))
         while time.perf_counter() - started < seconds - 0.6 and self.idle < _PATIENCE:
             self.steps += 1
             self.idle += 1
             left = seconds - (time.perf_counter() - started)
             if self.days:  # the whole day: every agent's shift that day may change start, length and skill
-                d0 = int(rng.choice(sorted(self.days)))
-                self.days.discard(d0)
-                if st.step(every, d0, d0 + 1, min(_DAY_STEP_S, left - 0.6)) > 0:
-                    self._changed(d0, d0 + 1, 1)
-                    self._kept(say, f"every group on day {d0}")
+                self._whole(self.days, 1, min(_DAY_STEP_S, left - 0.6), say)
                 continue
             if self.pairs and left >= _PAIR_MIN_S:  # two whole days: days off and weekly hours may move too
-                d0 = int(rng.choice(sorted(self.pairs)))
-                self.pairs.discard(d0)
-                if st.step(every, d0, d0 + 2, min(_PAIR_STEP_S, left - 1.0)) > 0:
-                    self._changed(d0, d0 + 2, 2)
-                    self._kept(say, f"every group on days {d0} and {d0 + 1}")
+                self._whole(self.pairs, 2, min(_PAIR_STEP_S, left - 1.0), say)
                 continue
             rate = (self.wins + 0.05) / self.secs
             kind_i = int(rng.choice(len(_KINDS), p=rate / rate.sum()))
@@ -380,6 +371,16 @@ class Search:
             if gain > 0:
                 self._changed(d0, d0 + width, 0)
                 self._kept(say, f"{len(chosen)} groups × {width} days from day {d0}")
+
+    def _whole(self, todo: set[int], width: int, seconds: float, say: Callable[[str], None]) -> None:
+        """Free every group over ``width`` days from a first day drawn from ``todo`` (and taken out of it)."""
+        assert self.st is not None
+        d0 = int(self.rng.choice(sorted(todo)))
+        todo.discard(d0)
+        if self.st.step(list(range(len(self.tm.groups))), d0, d0 + width, seconds) > 0:
+            self._changed(d0, d0 + width, width)
+            days = f"day {d0}" if width == 1 else "days " + " and ".join(str(d) for d in range(d0, d0 + width))
+            self._kept(say, f"every group on {days}")
 
     def _kept(self, say: Callable[[str], None], what: str) -> None:
         assert self.st is not None

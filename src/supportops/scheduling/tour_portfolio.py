@@ -163,7 +163,8 @@ class Portfolio:
 
         while left() > 1.2:
             rounds += 1
-            seconds = min(ROUND_S, left() - 0.2)
+            # alone (one worker, or no child could start) there is nothing to exchange: one round to the end
+            seconds = min(ROUND_S, left() - 0.2) if self.children else left() - 0.2
             until = time.time() + seconds  # the wall clock: the same in every process
             asked = [alive[c] and child.send(("run", start[c], until)) for c, child in enumerate(self.children)]
             mine.run(seconds, say)
